@@ -1,0 +1,66 @@
+# Sourced by ./ledger. Makes sure a PostgreSQL is there and exports LEDGER_DB.
+#
+# With LEDGER_DB set, that database is used as it is. Otherwise a private cluster lives under
+# .data/pg (git-ignored), listening on 127.0.0.1 only, on LEDGER_PG_PORT (default 55432), with
+# trust authentication for the local `ledger` role. PostgreSQL comes from Debian's packages and
+# is installed when missing; the server refuses to run as root, so as root it runs as `postgres`.
+
+PG_DATA_DIR="$ROOT/.data/pg"
+PG_PORT="${LEDGER_PG_PORT:-55432}"
+
+redact() { sed -E 's/(Password|pwd)=[^;]*/\1=***/Ig' <<<"$1"; }
+
+pg_bin() {
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  [ -n "$dir" ] && [ -x "$dir/initdb" ] && echo "$dir"
+}
+
+as_pg_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+install_postgres() {
+  echo "ledger: installing PostgreSQL from Debian's packages..." >&2
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >&2
+  # Debian starts a system cluster on 5432; Ledger uses a private one and leaves that alone.
+}
+
+start_cluster() {
+  local bin
+  bin="$(pg_bin)" || { install_postgres; bin="$(pg_bin)"; }
+  mkdir -p "$ROOT/.data"
+  if [ ! -f "$PG_DATA_DIR/PG_VERSION" ]; then
+    echo "ledger: creating a private PostgreSQL cluster in .data/pg (port $PG_PORT)" >&2
+    mkdir -p "$PG_DATA_DIR"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DATA_DIR"
+    as_pg_owner "$bin/initdb" -D "$PG_DATA_DIR" -U ledger --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    cat >>"$PG_DATA_DIR/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = ''
+max_connections = 300
+shared_buffers = 512MB
+synchronous_commit = on
+fsync = on
+CONF
+  fi
+  if ! as_pg_owner "$bin/pg_ctl" -D "$PG_DATA_DIR" status >/dev/null 2>&1; then
+    as_pg_owner "$bin/pg_ctl" -D "$PG_DATA_DIR" -l "$PG_DATA_DIR/server.log" -w -t 60 start >/dev/null \
+      || { echo "ledger: PostgreSQL did not start; see .data/pg/server.log" >&2; exit 1; }
+  fi
+}
+
+ensure_database() {
+  if [ -n "${LEDGER_DB:-}" ]; then export LEDGER_DB; return; fi
+  start_cluster
+  local psql
+  psql="$(pg_bin)/psql"
+  if ! "$psql" -h 127.0.0.1 -p "$PG_PORT" -U ledger -d postgres -tAc "select 1 from pg_database where datname='$1'" | grep -q 1; then
+    "$psql" -h 127.0.0.1 -p "$PG_PORT" -U ledger -d postgres -qc "create database $1" >/dev/null
+  fi
+  export LEDGER_DB="Host=127.0.0.1;Port=$PG_PORT;Username=ledger;Database=$1;Maximum Pool Size=100"
+}

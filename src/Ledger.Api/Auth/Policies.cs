@@ -1,0 +1,22 @@
+using Ledger.Domain.Access;
+
+namespace Ledger.Api.Auth;
+
+/// <summary>SPEC §2's role table as authorization policies.</summary>
+public static class Policies
+{
+    public const string Ingest = "ingest";
+    public const string Read = "read";
+    public const string Administer = "administer";
+
+    public static IServiceCollection AddLedgerAuth(this IServiceCollection services)
+    {
+        services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Ingest, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf() == Role.Ingest))
+            .AddPolicy(Read, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf().CanReadDashboard()))
+            .AddPolicy(Administer, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf().IsAdministrator()));
+        return services;
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Ledger.Api.Hosting;
+using Ledger.Domain.Access;
+using Ledger.Domain.Organizations;
+using Ledger.Domain.Organizations.Creating;
+using Marten;
+
+namespace Ledger.Api.Cli;
+
+/// <summary>
+/// <c>ledger org create NAME --owner USER</c>: writes straight to the database, so it works whether
+/// or not an API node is running. The last line printed is one JSON object with the tokens, which
+/// are shown this once and stored only as hashes.
+/// </summary>
+public static class OrgCommand
+{
+    private const string Usage = "usage: ledger org create NAME --owner USER";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args is not ["create", var name, "--owner", var owner]) return Fail(Usage);
+        if (CreateOrganization.Invalid(name, owner) is { } problem) return Fail(problem);
+
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        await using var store = new DocumentStore(StoreSetup.Options(StoreSetup.ConnectionString(configuration)));
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+
+        var now = DateTimeOffset.UtcNow;
+        var organizationId = Guid.CreateVersion7(now);
+        var (ownerToken, ingestToken) = (BearerToken.New(), BearerToken.New());
+        await using var session = store.LightweightSession();
+        session.Events.StartStream(OrganizationStream.Key(organizationId),
+            CreateOrganization.Decide(organizationId, name, owner, BearerToken.Hash(ownerToken), BearerToken.Hash(ingestToken), now));
+        await session.SaveChangesAsync();
+
+        Console.Error.WriteLine($"Created organization '{name}' owned by '{owner}'. Keep the tokens below: they are not shown again.");
+        Console.WriteLine(JsonSerializer.Serialize(
+            new { organization_id = organizationId, owner_token = ownerToken, ingest_token = ingestToken }));
+        return 0;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return 2;
+    }
+}

@@ -1,0 +1,32 @@
+using FluentValidation;
+
+namespace Ledger.Api.Consumers.Listing;
+
+/// <summary>Query string of <c>GET /api/consumers</c>.</summary>
+public sealed record ConsumerListRequest(string? OrganizationId, string? Search, string? Sort, string? Order, int? Page)
+{
+    public static readonly string[] SortColumns = ["end_user_id", "total_spend", "total_tokens", "requests", "last_active"];
+
+    public static ValueTask<ConsumerListRequest> BindAsync(HttpContext context)
+    {
+        var q = context.Request.Query;
+        var page = q["page"].ToString();
+        return ValueTask.FromResult(new ConsumerListRequest(
+            q["organization_id"], q["search"], q["sort"], q["order"],
+            page.Length == 0 ? null : int.TryParse(page, out var p) ? p : -1));
+    }
+}
+
+public sealed class ConsumerListRequestValidator : AbstractValidator<ConsumerListRequest>
+{
+    public ConsumerListRequestValidator()
+    {
+        RuleFor(r => r.OrganizationId).NotEmpty();
+        RuleFor(r => r.Search).MaximumLength(200);
+        RuleFor(r => r.Sort).Must(s => s is null || ConsumerListRequest.SortColumns.Contains(s))
+            .WithMessage($"'sort' must be one of {string.Join(", ", ConsumerListRequest.SortColumns)}.");
+        RuleFor(r => r.Order).Must(o => o is null or "asc" or "desc").WithMessage("'order' must be 'asc' or 'desc'.");
+        RuleFor(r => r.Page).GreaterThanOrEqualTo(1).LessThanOrEqualTo(1_000_000)
+            .WithMessage("'page' must be a whole number from 1.");
+    }
+}

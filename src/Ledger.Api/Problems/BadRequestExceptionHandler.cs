@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Ledger.Api.Problems;
+
+/// <summary>
+/// Turns unreadable input (malformed JSON, a value of the wrong type, a body over its limit,
+/// text that is not UTF-8) into a 400 or 413 problem document instead of a 500.
+/// </summary>
+public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, field, detail) = exception switch
+        {
+            RequestBodyTooLargeException e => (StatusCodes.Status413PayloadTooLarge, "body", e.Message),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e => (StatusCodes.Status413PayloadTooLarge, "body", e.Message),
+            JsonException e => (StatusCodes.Status400BadRequest, JsonField(e.Path), $"Malformed JSON: {FirstLine(e.Message)}"),
+            BadHttpRequestException e => (e.StatusCode, "body", e.Message),
+            _ => (0, "", ""),
+        };
+        if (status == 0) return false;
+
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = status,
+                Title = status == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request body could not be read.",
+                Detail = detail,
+                Extensions = { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } },
+            },
+            Exception = exception,
+        });
+    }
+
+    /// <summary>"$[3].input_tokens" becomes "records[3].input_tokens"; "$.user" becomes "user".</summary>
+    private static string JsonField(string? path) => path switch
+    {
+        null or "$" => "body",
+        _ when path.StartsWith("$[", StringComparison.Ordinal) => "records" + path[1..],
+        _ => path.TrimStart('$', '.'),
+    };
+
+    private static string FirstLine(string message) => message.Contains("could not be mapped", StringComparison.Ordinal)
+        ? "unknown field."
+        : message.Split('\n')[0].Split(" Path:")[0];
+}

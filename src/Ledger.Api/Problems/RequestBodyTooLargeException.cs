@@ -1,0 +1,4 @@
+namespace Ledger.Api.Problems;
+
+public sealed class RequestBodyTooLargeException(long limit)
+    : Exception($"The request body exceeds the limit of {limit} bytes.");

@@ -1,0 +1,25 @@
+using Ledger.Api.Auth;
+using Ledger.Api.Cli;
+using Ledger.Api.Hosting;
+using Ledger.Api.Problems;
+using Ledger.Ingest;
+
+if (args is ["org", ..]) return await OrgCommand.RunAsync(args[1..]);
+
+var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.UseUrls(builder.Configuration["LEDGER_URL"] ?? "http://127.0.0.1:5080");
+builder.Services.AddLedgerStore(builder.Configuration);
+builder.Services.AddLedgerIngest(builder.Configuration);
+builder.Services.AddLedgerAuth();
+builder.Services.AddLedgerProblems();
+builder.Services.AddLedgerHttp();
+
+var app = builder.Build();
+app.UseLedgerProblems();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapLedgerEndpoints();
+await app.RunAsync();
+return 0;
+
+public partial class Program;

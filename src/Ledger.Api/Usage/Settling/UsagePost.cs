@@ -1,0 +1,47 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+using Ledger.Api.Hosting;
+using Ledger.Api.Problems;
+using Ledger.Ingest.Usage.Settling;
+
+namespace Ledger.Api.Usage.Settling;
+
+/// <summary>
+/// The body of <c>POST /v1/usage</c>: one usage record, or a JSON array of them. Bound by hand so
+/// that a batch is parsed straight from the request buffer and shape errors carry their index.
+/// </summary>
+public sealed record UsagePost(IReadOnlyList<UsageRecord> Records, bool IsBatch)
+{
+    public const long MaxBodyBytes = 4 * 1024 * 1024;
+
+    public static async ValueTask<UsagePost> BindAsync(HttpContext context)
+    {
+        var body = await ReadBodyAsync(context.Request.BodyReader, context.RequestAborted);
+        // Peeks at the first token to tell one record from a batch; the reader rejects invalid UTF-8.
+        var peek = new Utf8JsonReader(body);
+        if (!peek.Read()) throw new JsonException("The body is empty; expected a usage record or an array of them.");
+        return peek.TokenType == JsonTokenType.StartArray
+            ? new UsagePost(ReadWhole<UsageRecord[]>(body) ?? [], IsBatch: true)
+            : new UsagePost([ReadWhole<UsageRecord>(body) ?? throw new JsonException("Expected a usage record, found null.")], IsBatch: false);
+    }
+
+    private static T? ReadWhole<T>(ReadOnlySequence<byte> body)
+    {
+        var reader = new Utf8JsonReader(body);
+        var value = JsonSerializer.Deserialize<T>(ref reader, HttpSetup.Json);
+        if (reader.Read()) throw new JsonException("Unexpected content after the JSON value.");
+        return value;
+    }
+
+    private static async Task<ReadOnlySequence<byte>> ReadBodyAsync(PipeReader reader, CancellationToken ct)
+    {
+        while (true)
+        {
+            var read = await reader.ReadAsync(ct);
+            if (read.Buffer.Length > MaxBodyBytes) throw new RequestBodyTooLargeException(MaxBodyBytes);
+            if (read.IsCompleted) return read.Buffer;
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+    }
+}

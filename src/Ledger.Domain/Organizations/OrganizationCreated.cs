@@ -1,0 +1,3 @@
+namespace Ledger.Domain.Organizations;
+
+public sealed record OrganizationCreated(Guid OrganizationId, string Name, string CreatedBy, DateTimeOffset CreatedAt);

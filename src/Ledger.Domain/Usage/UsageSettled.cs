@@ -1,0 +1,24 @@
+namespace Ledger.Domain.Usage;
+
+/// <summary>
+/// What one gateway request used. <see cref="EndUserId"/> is the consumer it is attributed to, or
+/// null when the gateway named none (or a reserved identifier): such usage counts for the org only.
+/// <see cref="OccurredAt"/> is when the gateway says the request happened, not when it was recorded.
+/// </summary>
+public sealed record UsageSettled(
+    Guid OrganizationId,
+    string RequestId,
+    string KeyId,
+    string? TeamId,
+    string? EndUserId,
+    string Model,
+    string? Provider,
+    long InputTokens,
+    long OutputTokens,
+    decimal CostUsd,
+    UsageStatus Status,
+    int? LatencyMs,
+    DateTimeOffset OccurredAt)
+{
+    public long TotalTokens => InputTokens + OutputTokens;
+}

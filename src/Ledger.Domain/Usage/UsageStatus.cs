@@ -1,0 +1,7 @@
+namespace Ledger.Domain.Usage;
+
+public enum UsageStatus
+{
+    Success,
+    Error,
+}

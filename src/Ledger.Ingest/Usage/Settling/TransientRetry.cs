@@ -1,0 +1,40 @@
+using JasperFx.Events;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Ledger.Ingest.Usage.Settling;
+
+/// <summary>
+/// Retries a whole transaction when PostgreSQL or Marten reports a conflict that a second attempt
+/// resolves: a deadlock, a serialization failure, or two nodes registering the same consumer.
+/// </summary>
+public static partial class TransientRetry
+{
+    public static async Task<T> RunAsync<T>(Func<Task<T>> attempt, int maxAttempts, ILogger logger)
+    {
+        for (var n = 1; ; n++)
+        {
+            try
+            {
+                return await attempt();
+            }
+            catch (Exception e) when (n < maxAttempts && IsTransient(e))
+            {
+                LogRetry(logger, n, e.Message);
+                await Task.Delay(Random.Shared.Next(5, 20 * n));
+            }
+        }
+    }
+
+    public static bool IsTransient(Exception e) => e switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.UniqueViolation } => true,
+        NpgsqlException { IsTransient: true } => true,
+        ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException => true,
+        { InnerException: { } inner } => IsTransient(inner),
+        _ => false,
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transient conflict on attempt {Attempt}, retrying: {Reason}")]
+    private static partial void LogRetry(ILogger logger, int attempt, string reason);
+}

@@ -1,0 +1,74 @@
+using System.Threading.Channels;
+using Ledger.Domain.Usage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Ledger.Ingest.Usage.Settling;
+
+/// <summary>
+/// Group commit for the usage write path. Posts wait in a bounded queue; each writer lane takes
+/// whatever has queued up (up to <see cref="IngestOptions.MaxEventsPerTransaction"/>) and stores
+/// it in one transaction, so concurrent posts share one commit and one round trip per step.
+/// A post's task completes only after its transaction committed.
+/// </summary>
+public sealed partial class UsageIngestQueue(
+    UsageBatchWriter writer, IOptions<IngestOptions> options, ILogger<UsageIngestQueue> logger) : BackgroundService
+{
+    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
+        new BoundedChannelOptions(options.Value.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
+
+    public async Task<IngestResult> SubmitAsync(IReadOnlyList<UsageSettled> usage, CancellationToken ct)
+    {
+        var pending = new Pending(usage, new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _queue.Writer.WriteAsync(pending, ct);
+        return await pending.Done.Task;
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.Value.WriterLanes).Select(RunLaneAsync));
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Stop taking posts, then let the lanes drain what was already accepted into the queue.
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    private async Task RunLaneAsync(int lane)
+    {
+        var group = new List<Pending>();
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            group.Clear();
+            var events = 0;
+            while (events < options.Value.MaxEventsPerTransaction && _queue.Reader.TryRead(out var next))
+            {
+                group.Add(next);
+                events += next.Usage.Count;
+            }
+            if (group.Count > 0) await FlushAsync(group, lane);
+        }
+    }
+
+    private async Task FlushAsync(List<Pending> group, int lane)
+    {
+        try
+        {
+            var results = await TransientRetry.RunAsync(
+                () => writer.WriteAsync(group.Select(p => p.Usage).ToList(), lane, CancellationToken.None),
+                options.Value.MaxAttempts, logger);
+            for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(results[i]);
+        }
+        catch (Exception e)
+        {
+            LogFlushFailed(logger, e, group.Count);
+            foreach (var p in group) p.Done.TrySetException(new IngestUnavailableException(e));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing a group of {Posts} usage posts failed; none of it was stored")]
+    private static partial void LogFlushFailed(ILogger logger, Exception e, int posts);
+
+    private sealed record Pending(IReadOnlyList<UsageSettled> Usage, TaskCompletionSource<IngestResult> Done);
+}

@@ -1,0 +1,32 @@
+using Ledger.Projections.Storage;
+using Weasel.Postgresql.Tables;
+
+namespace Ledger.Projections.Consumers;
+
+/// <summary>
+/// The inline Consumer read model (SPEC §5): one row per (organization, end_user_id) with lifetime
+/// totals. A plain table rather than a JSON document so that totals can be folded in set-based and
+/// the dashboard can sort and page on indexed columns.
+/// </summary>
+public static class ConsumersTable
+{
+    public const string Name = LedgerSchema.Name + ".consumers";
+
+    public static Table Definition()
+    {
+        var table = new Table(Name);
+        table.AddColumn<Guid>("organization_id").AsPrimaryKey();
+        table.AddColumn<string>("end_user_id").AsPrimaryKey();
+        table.AddColumn<long>("requests").NotNull().DefaultValue(0L);
+        table.AddColumn<long>("input_tokens").NotNull().DefaultValue(0L);
+        table.AddColumn<long>("output_tokens").NotNull().DefaultValue(0L);
+        table.AddColumn("total_spend", "numeric").NotNull().DefaultValueByExpression("0");
+        table.AddColumn("first_seen", "timestamptz").NotNull();
+        table.AddColumn("last_active", "timestamptz");
+        table.AddColumn("registration_source", "text").NotNull();
+        table.AddColumn("keys_seen", "text[]").NotNull().DefaultValueByExpression("'{}'");
+        foreach (var column in new[] { "total_spend", "requests", "last_active" })
+            table.Indexes.Add(new IndexDefinition($"ix_consumers_{column}") { Columns = ["organization_id", column] });
+        return table;
+    }
+}
