@@ -11,7 +11,8 @@ public static class LedgerClaims
 
     public static Guid OrganizationOf(this ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(OrganizationId)!);
 
-    public static Role RoleOf(this ClaimsPrincipal user) => Enum.Parse<Role>(user.FindFirstValue(Role)!);
+    public static Role? RoleOf(this ClaimsPrincipal user) =>
+        Enum.TryParse<Role>(user.FindFirstValue(Role), out var role) ? role : null;
 
     /// <summary>
     /// Whether the caller may address the organization named in a request. Anything else, a

@@ -14,9 +14,9 @@ public static class Policies
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(Ingest, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf() == Role.Ingest))
-            .AddPolicy(Read, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf().CanReadDashboard()))
-            .AddPolicy(Administer, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf().IsAdministrator()));
+            .AddPolicy(Ingest, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf() is Role.Ingest))
+            .AddPolicy(Read, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf() is { } r && r.CanReadDashboard()))
+            .AddPolicy(Administer, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf() is { } r && r.IsAdministrator()));
         return services;
     }
 }

@@ -15,7 +15,7 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
         {
             RequestBodyTooLargeException e => (StatusCodes.Status413PayloadTooLarge, "body", e.Message),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e => (StatusCodes.Status413PayloadTooLarge, "body", e.Message),
-            JsonException e => (StatusCodes.Status400BadRequest, JsonField(e.Path), $"Malformed JSON: {FirstLine(e.Message)}"),
+            JsonException e => (StatusCodes.Status400BadRequest, JsonField(e.Path), FirstLine(e.Message)),
             BadHttpRequestException e => (e.StatusCode, "body", e.Message),
             _ => (0, "", ""),
         };
@@ -29,7 +29,7 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
             {
                 Status = status,
                 Title = status == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request body could not be read.",
-                Detail = detail,
+                Detail = $"{field}: {detail}",
                 Extensions = { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } },
             },
             Exception = exception,
@@ -44,7 +44,15 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
         _ => path.TrimStart('$', '.'),
     };
 
-    private static string FirstLine(string message) => message.Contains("could not be mapped", StringComparison.Ordinal)
-        ? "unknown field."
-        : message.Split('\n')[0].Split(" Path:")[0];
+    /// <summary>System.Text.Json names .NET types in its messages; say what the field should hold instead.</summary>
+    private static string FirstLine(string message) => message switch
+    {
+        _ when message.Contains("could not be mapped", StringComparison.Ordinal) => "unknown field.",
+        _ when message.Contains("could not be converted to System.Nullable`1[System.Int", StringComparison.Ordinal) => "expected a whole number.",
+        _ when message.Contains("could not be converted to System.Nullable`1[System.Decimal]", StringComparison.Ordinal) => "expected a number.",
+        _ when message.Contains("could not be converted to System.Nullable`1[System.DateTimeOffset]", StringComparison.Ordinal) => "expected an ISO 8601 timestamp.",
+        _ when message.Contains("could not be converted to System.String", StringComparison.Ordinal) => "expected a string.",
+        _ when message.Contains("could not be converted to", StringComparison.Ordinal) => "a value has the wrong type.",
+        _ => message.Split('\n')[0].Split(" Path:")[0],
+    };
 }

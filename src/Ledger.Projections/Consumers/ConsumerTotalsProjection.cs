@@ -1,5 +1,4 @@
 using JasperFx.Events;
-using Ledger.Projections.Storage;
 using Marten;
 using Marten.Events.Projections;
 
@@ -17,11 +16,11 @@ public sealed class ConsumerTotalsProjection : IProjection
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         var deltas = ConsumerDelta.Fold(events);
-        if (deltas.Count > 0) operations.QueueOperation(Upsert(deltas));
+        if (deltas.Count > 0) Upsert(operations, deltas);
         return Task.CompletedTask;
     }
 
-    private static SqlOperation Upsert(IReadOnlyList<ConsumerDelta> rows) => new(
+    private static void Upsert(IDocumentOperations operations, IReadOnlyList<ConsumerDelta> rows) => operations.QueueSqlCommand(
         $"""
         insert into {ConsumersTable.Name} as c (organization_id, end_user_id, requests, input_tokens,
             output_tokens, total_spend, first_seen, last_active, registration_source, keys_seen)

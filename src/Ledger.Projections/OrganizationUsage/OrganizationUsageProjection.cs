@@ -1,6 +1,5 @@
 using JasperFx.Events;
 using Ledger.Domain.Usage;
-using Ledger.Projections.Storage;
 using Marten;
 using Marten.Events.Projections;
 
@@ -27,7 +26,7 @@ public sealed class OrganizationUsageProjection : IProjection
             .ToList();
         if (rows.Count == 0) return Task.CompletedTask;
 
-        operations.QueueOperation(new SqlOperation(
+        operations.QueueSqlCommand(
             $"""
             insert into {OrganizationUsageTable.Name} as t (organization_id, requests, input_tokens, output_tokens,
                 total_spend, unattributed_requests, unattributed_spend)
@@ -46,7 +45,7 @@ public sealed class OrganizationUsageProjection : IProjection
             rows.Select(r => r.Output).ToArray(),
             rows.Select(r => r.Spend).ToArray(),
             rows.Select(r => r.Unattributed).ToArray(),
-            rows.Select(r => r.UnattributedSpend).ToArray()));
+            rows.Select(r => r.UnattributedSpend).ToArray());
         return Task.CompletedTask;
     }
 }

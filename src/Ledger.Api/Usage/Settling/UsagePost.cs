@@ -17,7 +17,20 @@ public sealed record UsagePost(IReadOnlyList<UsageRecord> Records, bool IsBatch)
 
     public static async ValueTask<UsagePost> BindAsync(HttpContext context)
     {
-        var body = await ReadBodyAsync(context.Request.BodyReader, context.RequestAborted);
+        var bodyReader = context.Request.BodyReader;
+        var body = await ReadBodyAsync(bodyReader, context.RequestAborted);
+        try
+        {
+            return Parse(body);
+        }
+        finally
+        {
+            bodyReader.AdvanceTo(body.End);
+        }
+    }
+
+    private static UsagePost Parse(ReadOnlySequence<byte> body)
+    {
         // Peeks at the first token to tell one record from a batch; the reader rejects invalid UTF-8.
         var peek = new Utf8JsonReader(body);
         if (!peek.Read()) throw new JsonException("The body is empty; expected a usage record or an array of them.");
