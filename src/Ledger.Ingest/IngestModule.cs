@@ -24,6 +24,9 @@ public static class IngestModule
         ? new ReservedIdentifiers(section.GetSection("Exact").Get<string[]>() ?? [], section.GetSection("Prefixes").Get<string[]>() ?? [])
         : ReservedIdentifiers.Default;
 
-    public static void AddIngestStorage(this StoreOptions opts) =>
+    public static void AddIngestStorage(this StoreOptions opts)
+    {
         opts.Storage.ExtendedSchemaObjects.Add(RequestRegistryTable.Definition());
+        opts.Storage.ExtendedSchemaObjects.Add(ConsumerRegistryTable.Definition());
+    }
 }

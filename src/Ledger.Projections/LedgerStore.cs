@@ -22,7 +22,8 @@ public static class LedgerStore
         // Quick append: versions are assigned in the database, one call per stream per batch.
         opts.Events.AppendMode = EventAppendMode.Quick;
         opts.Events.UseAdvisoryLockTransaction = true;
-        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.SnakeCase);
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.SnakeCase,
+            json => json.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
 
         opts.Storage.ExtendedSchemaObjects.Add(ConsumersTable.Definition());

@@ -23,7 +23,8 @@ public static class ConsumersTable
         table.AddColumn("total_spend", "numeric").NotNull().DefaultValueByExpression("0");
         table.AddColumn("first_seen", "timestamptz").NotNull();
         table.AddColumn("last_active", "timestamptz");
-        table.AddColumn("registration_source", "text").NotNull();
+        // Null only until the ConsumerRegistered event of a consumer first seen in this batch is folded in.
+        table.AddColumn("registration_source", "text");
         table.AddColumn("keys_seen", "text[]").NotNull().DefaultValueByExpression("'{}'");
         foreach (var column in new[] { "total_spend", "requests", "last_active" })
             table.Indexes.Add(new IndexDefinition($"ix_consumers_{column}") { Columns = ["organization_id", column] });

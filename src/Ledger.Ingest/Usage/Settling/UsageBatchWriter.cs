@@ -1,6 +1,5 @@
 using Ledger.Domain.Consumers;
 using Ledger.Domain.Usage;
-using Ledger.Projections.Consumers;
 using Marten;
 using Marten.Services;
 using Npgsql;
@@ -21,7 +20,7 @@ public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource data
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
 
-        var (claimed, known) = await ClaimAsync(connection, tx, posts, ct);
+        var (claimed, registered) = await ClaimAsync(connection, tx, posts, now, ct);
         var fresh = new List<UsageSettled>(claimed.Count);
         var results = new IngestResult[posts.Count];
         for (var i = 0; i < posts.Count; i++)
@@ -34,8 +33,8 @@ public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource data
 
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         foreach (var org in fresh.GroupBy(u => u.OrganizationId))
-            session.Events.Append(UsageSegment.Key(org.Key, now, lane), org.Cast<object>());
-        foreach (var (org, user, firstSeen) in FirstSightings(fresh, known))
+            session.Events.Append(UsageSegment.Key(org.Key, now, WriterId, lane), org.Cast<object>());
+        foreach (var (org, user, firstSeen) in FirstSightings(posts, registered))
             session.Events.StartStream(ConsumerStream.Key(org, user),
                 new ConsumerRegistered(org, user, RegistrationSource.FirstTraffic, null, firstSeen));
         await session.SaveChangesAsync(ct);
@@ -43,19 +42,23 @@ public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource data
         return results;
     }
 
+    /// <summary>Identifies this process's segments, so no two concurrent writers share a stream.</summary>
+    private static readonly string WriterId = Guid.NewGuid().ToString("N")[..8];
+
     private static IEnumerable<(Guid Org, string User, DateTimeOffset FirstSeen)> FirstSightings(
-        List<UsageSettled> fresh, HashSet<(Guid, string)> known) =>
-        fresh.Where(u => u.EndUserId is not null && !known.Contains((u.OrganizationId, u.EndUserId)))
+        IReadOnlyList<IReadOnlyList<UsageSettled>> posts, HashSet<(Guid, string)> registered) =>
+        posts.SelectMany(p => p).Where(u => u.EndUserId is not null && registered.Contains((u.OrganizationId, u.EndUserId)))
             .GroupBy(u => (u.OrganizationId, EndUserId: u.EndUserId!))
             .OrderBy(g => g.Key.OrganizationId).ThenBy(g => g.Key.EndUserId, StringComparer.Ordinal)
             .Select(g => (g.Key.OrganizationId, g.Key.EndUserId, g.Min(u => u.OccurredAt)));
 
     /// <summary>
-    /// One round trip: claims the request ids (a concurrent claim of the same id waits for the
-    /// other transaction and then yields) and reads which of the named consumers already exist.
+    /// One round trip claims the request ids and the consumers this transaction sees first. A
+    /// concurrent claim of the same key waits for the other transaction and then yields to it.
     /// </summary>
-    private static async Task<(HashSet<(Guid, string)> Claimed, HashSet<(Guid, string)> Known)> ClaimAsync(
-        NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<IReadOnlyList<UsageSettled>> posts, CancellationToken ct)
+    private static async Task<(HashSet<(Guid, string)> Claimed, HashSet<(Guid, string)> Registered)> ClaimAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<IReadOnlyList<UsageSettled>> posts,
+        DateTimeOffset now, CancellationToken ct)
     {
         var requests = posts.SelectMany(p => p).Select(u => (u.OrganizationId, u.RequestId)).Distinct().ToList();
         var consumers = posts.SelectMany(p => p).Where(u => u.EndUserId is not null)
@@ -72,10 +75,12 @@ public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource data
             requests.Select(r => r.OrganizationId).ToArray(), requests.Select(r => r.RequestId).ToArray()));
         batch.BatchCommands.Add(Command(
             $"""
-            select c.organization_id, c.end_user_id from {ConsumersTable.Name} c
-            join unnest($1::uuid[], $2::text[]) as t(o, u) on c.organization_id = t.o and c.end_user_id = t.u
+            insert into {ConsumerRegistryTable.Name} (organization_id, end_user_id, registered_at)
+            select o, u, $3 from unnest($1::uuid[], $2::text[]) as t(o, u) order by o, u
+            on conflict do nothing
+            returning organization_id, end_user_id
             """,
-            consumers.Select(c => c.OrganizationId).ToArray(), consumers.Select(c => c.EndUserId).ToArray()));
+            consumers.Select(c => c.OrganizationId).ToArray(), consumers.Select(c => c.EndUserId).ToArray(), now));
 
         var claimed = new HashSet<(Guid, string)>(requests.Count);
         var known = new HashSet<(Guid, string)>(consumers.Count);

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Ledger.Api.Hosting;
+using Ledger.Ingest;
+using Ledger.Ingest.Usage.Settling;
+using Ledger.Projections.Consumers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Ledger.Bench;
+
+/// <summary>
+/// <c>ledger bench ingest</c>: in one run, raw COPY of N event-shaped rows, then Ledger's write
+/// path (group commit, Marten append, inline consumer totals) storing N settled usage events
+/// over thousands of consumers, posted by concurrent submitters in batches.
+/// </summary>
+public static class IngestBench
+{
+    public static async Task<int> RunAsync(BenchArgs args)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["LEDGER_DB"] = BenchArgs.Connection });
+        builder.Services.AddLedgerStore(builder.Configuration);
+        builder.Services.AddLedgerIngest(builder.Configuration);
+        using var host = builder.Build();
+        await host.StartAsync();
+        var db = host.Services.GetRequiredService<NpgsqlDataSource>();
+        var queue = host.Services.GetRequiredService<UsageIngestQueue>();
+
+        Console.WriteLine($"machine: {BenchArgs.Machine}");
+        Console.WriteLine($"events: {args.Events}, consumers: {args.Consumers}, batch: {args.BatchSize}, concurrent posts: {args.Concurrency}");
+
+        // Warm-up outside the measurement: JIT, connection pool, Marten's generated code.
+        var org = Guid.NewGuid();
+        await queue.SubmitAsync(UsageGenerator.Batch(org, "warm", 0, args.BatchSize, args.Consumers, DateTimeOffset.UtcNow), default);
+
+        var copy = await CopyBaseline.RowsPerSecondAsync(db, args.Events);
+        Console.WriteLine($"copy baseline: {copy:F0} rows/s");
+
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var posts = Enumerable.Range(0, args.Events / args.BatchSize)
+            .Select(b => UsageGenerator.Batch(org, run, b * args.BatchSize, args.BatchSize, args.Consumers, DateTimeOffset.UtcNow))
+            .ToList();
+        var next = -1;
+        var sw = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, args.Concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < posts.Count) await queue.SubmitAsync(posts[i], default);
+        }));
+        var ingest = posts.Sum(p => p.Count) / sw.Elapsed.TotalSeconds;
+
+        await VerifyTotalsAsync(db, org, posts.Sum(p => p.Count(u => u.EndUserId is not null)) + args.BatchSize * 49 / 50);
+        await host.StopAsync();
+        Console.WriteLine($"ingest: {ingest:F0} events/s, copy: {copy:F0} rows/s, ratio: {ingest / copy:F2}");
+        return 0;
+    }
+
+    /// <summary>The benchmark only counts if the consumer aggregates are consistent with what was stored.</summary>
+    private static async Task VerifyTotalsAsync(NpgsqlDataSource db, Guid org, long expectedRequests)
+    {
+        await using var cmd = db.CreateCommand($"select coalesce(sum(requests), 0)::bigint from {ConsumersTable.Name} where organization_id = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = org });
+        var actual = (long)(await cmd.ExecuteScalarAsync())!;
+        if (actual != expectedRequests)
+            throw new InvalidOperationException($"consumer totals are inconsistent: {actual} requests, expected {expectedRequests}");
+        Console.WriteLine($"consumer totals consistent: {actual} attributed requests");
+    }
+}
