@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FluentValidation;
 using Ledger.Api.Consumers.Listing;
+using Ledger.Api.OrganizationUsage.GettingTotals;
 using Ledger.Api.Usage.Settling;
 
 namespace Ledger.Api.Hosting;
@@ -36,5 +37,6 @@ public static class HttpSetup
         app.MapHealthChecks("/health/ready");
         app.MapSettleUsage();
         app.MapListConsumers();
+        app.MapOrganizationUsage();
     }
 }

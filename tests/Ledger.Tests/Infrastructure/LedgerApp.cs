@@ -1,0 +1,40 @@
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ledger.Tests.Infrastructure;
+
+/// <summary>
+/// One Ledger API host per test run, in process, against the real database. Tests do not share
+/// data: each creates its own organization, and organizations cannot see each other.
+/// </summary>
+public sealed class LedgerApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public string ConnectionString { get; private set; } = "";
+
+    public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestDatabase.ConnectionStringAsync();
+        _ = Server; // starts the host, which applies the schema
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("LEDGER_DB", ConnectionString);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    public new Task DisposeAsync() => base.DisposeAsync().AsTask();
+
+    public Scenarios Scenarios => new(this);
+
+}
+
+[CollectionDefinition(Name)]
+public sealed class LedgerCollection : ICollectionFixture<LedgerApp>
+{
+    public const string Name = "ledger";
+}
