@@ -1,6 +1,111 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Ledger.Api.Hosting;
+using Ledger.Domain.Access;
+using Ledger.Domain.Organizations;
+using Ledger.Domain.Organizations.Creating;
+using Marten;
+
 namespace Ledger.Bench;
 
+/// <summary>
+/// <c>ledger bench http</c>: starts the API as its own process on loopback, creates an
+/// organization, and posts batches of usage from concurrent HTTP clients in this process.
+/// The load generator shares the machine's cores with the API and PostgreSQL.
+/// </summary>
 public static class HttpIngestBench
 {
-    public static Task<int> RunAsync(BenchArgs args) => throw new NotImplementedException();
+    private const string Url = "http://127.0.0.1:5181";
+
+    public static async Task<int> RunAsync(BenchArgs args)
+    {
+        Console.WriteLine($"machine: {BenchArgs.Machine}");
+        Console.WriteLine($"events: {args.Events}, batch: {args.BatchSize}, concurrent clients: {args.Concurrency}");
+        var (org, ingestToken) = await CreateOrganizationAsync();
+        using var api = StartApi();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(Url) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ingestToken);
+            await WaitReadyAsync(http);
+
+            var run = Guid.NewGuid().ToString("N")[..8];
+            var bodies = Enumerable.Range(0, args.Events / args.BatchSize)
+                .Select(b => JsonSerializer.SerializeToUtf8Bytes(UsageGenerator
+                    .Batch(org, run, b * args.BatchSize, args.BatchSize, args.Consumers, DateTimeOffset.UtcNow)
+                    .Select(UsageGenerator.Wire)))
+                .ToList();
+            await PostAsync(http, JsonSerializer.SerializeToUtf8Bytes(UsageGenerator
+                .Batch(org, "warm", 0, args.BatchSize, args.Consumers, DateTimeOffset.UtcNow).Select(UsageGenerator.Wire)));
+
+            var next = -1;
+            var sw = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, args.Concurrency).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < bodies.Count) await PostAsync(http, bodies[i]);
+            }));
+            var rate = bodies.Count * args.BatchSize / sw.Elapsed.TotalSeconds;
+            Console.WriteLine($"http ingest: {rate:F0} events/s ({bodies.Count} posts of {args.BatchSize})");
+            return 0;
+        }
+        finally
+        {
+            api.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static async Task PostAsync(HttpClient http, byte[] body)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await http.PostAsync("/v1/usage", content);
+        if ((int)response.StatusCode != 202)
+            throw new InvalidOperationException($"POST /v1/usage answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task<(Guid Org, string IngestToken)> CreateOrganizationAsync()
+    {
+        await using var store = new DocumentStore(StoreSetup.Options(BenchArgs.Connection));
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var org = Guid.CreateVersion7();
+        var ingest = BearerToken.New();
+        await using var session = store.LightweightSession();
+        session.Events.StartStream(OrganizationStream.Key(org), CreateOrganization.Decide(
+            org, "bench", "bench", BearerToken.Hash(BearerToken.New()), BearerToken.Hash(ingest), DateTimeOffset.UtcNow));
+        await session.SaveChangesAsync();
+        return (org, ingest);
+    }
+
+    private static Process StartApi()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Ledger.Api.dll");
+        var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["LEDGER_URL"] = Url;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"api: {e.Data}"); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitReadyAsync(HttpClient http)
+    {
+        for (var i = 0; i < 120; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(500);
+        }
+        throw new TimeoutException("The API did not become ready within 60 s.");
+    }
 }

@@ -13,7 +13,12 @@ public sealed class UsagePostValidator : AbstractValidator<UsagePost>
         RuleFor(p => p.Records).NotEmpty().WithMessage("A batch must hold at least one usage record.")
             .Must(r => r.Count <= options.Value.MaxRecordsPerPost)
             .WithMessage($"A batch holds at most {options.Value.MaxRecordsPerPost} usage records.");
-        RuleForEach(p => p.Records).SetValidator(new UsageRecordValidator()).When(p => p.IsBatch);
-        RuleFor(p => p.Records[0]).SetValidator(new UsageRecordValidator()).OverridePropertyName("").When(p => !p.IsBatch);
+        RuleFor(p => p).Custom((post, context) =>
+        {
+            if (post.Records.Count > options.Value.MaxRecordsPerPost) return;
+            for (var i = 0; i < post.Records.Count; i++)
+                foreach (var (field, message) in UsageRecordRules.Problems(post.Records[i]))
+                    context.AddFailure(post.IsBatch ? $"records[{i}].{field}" : field, message);
+        });
     }
 }
