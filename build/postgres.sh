@@ -46,6 +46,9 @@ max_connections = 300
 shared_buffers = 512MB
 synchronous_commit = on
 fsync = on
+# Ledger is write-heavy: fewer, larger checkpoints mean fewer full-page images in the WAL.
+max_wal_size = 4GB
+checkpoint_timeout = 15min
 CONF
   fi
   if ! as_pg_owner "$bin/pg_ctl" -D "$PG_DATA_DIR" status >/dev/null 2>&1; then

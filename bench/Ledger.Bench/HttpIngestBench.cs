@@ -40,6 +40,7 @@ public static class HttpIngestBench
                 .Batch(org, "warm", 0, args.BatchSize, args.Consumers, DateTimeOffset.UtcNow).Select(UsageGenerator.Wire)));
 
             var next = -1;
+            var (apiCpu, selfCpu) = (CpuOf(api), CpuOf(Process.GetCurrentProcess()));
             var sw = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, args.Concurrency).Select(async _ =>
             {
@@ -47,6 +48,8 @@ public static class HttpIngestBench
                 while ((i = Interlocked.Increment(ref next)) < bodies.Count) await PostAsync(http, bodies[i]);
             }));
             var rate = bodies.Count * args.BatchSize / sw.Elapsed.TotalSeconds;
+            var wall = sw.Elapsed.TotalSeconds;
+            Console.WriteLine($"cpu over the run: api {(CpuOf(api) - apiCpu) / wall:P0}, load generator {(CpuOf(Process.GetCurrentProcess()) - selfCpu) / wall:P0} of one core ({Environment.ProcessorCount} cores; PostgreSQL has the rest)");
             Console.WriteLine($"http ingest: {rate:F0} events/s ({bodies.Count} posts of {args.BatchSize})");
             return 0;
         }
@@ -54,6 +57,12 @@ public static class HttpIngestBench
         {
             api.Kill(entireProcessTree: true);
         }
+    }
+
+    private static double CpuOf(Process process)
+    {
+        process.Refresh();
+        return process.TotalProcessorTime.TotalSeconds;
     }
 
     private static async Task PostAsync(HttpClient http, byte[] body)

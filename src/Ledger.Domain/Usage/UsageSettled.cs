@@ -18,7 +18,4 @@ public sealed record UsageSettled(
     decimal CostUsd,
     UsageStatus Status,
     int? LatencyMs,
-    DateTimeOffset OccurredAt)
-{
-    public long TotalTokens => InputTokens + OutputTokens;
-}
+    DateTimeOffset OccurredAt);

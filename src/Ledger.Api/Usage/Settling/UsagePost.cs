@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
-using Ledger.Api.Hosting;
+using System.Text.Json.Serialization.Metadata;
 using Ledger.Api.Problems;
 using Ledger.Ingest.Usage.Settling;
 
@@ -35,14 +35,15 @@ public sealed record UsagePost(IReadOnlyList<UsageRecord> Records, bool IsBatch)
         var peek = new Utf8JsonReader(body);
         if (!peek.Read()) throw new JsonException("The body is empty; expected a usage record or an array of them.");
         return peek.TokenType == JsonTokenType.StartArray
-            ? new UsagePost(ReadWhole<UsageRecord[]>(body) ?? [], IsBatch: true)
-            : new UsagePost([ReadWhole<UsageRecord>(body) ?? throw new JsonException("Expected a usage record, found null.")], IsBatch: false);
+            ? new UsagePost(ReadWhole(body, UsageJsonContext.Default.UsageRecordArray) ?? [], IsBatch: true)
+            : new UsagePost([ReadWhole(body, UsageJsonContext.Default.UsageRecord)
+                ?? throw new JsonException("Expected a usage record, found null.")], IsBatch: false);
     }
 
-    private static T? ReadWhole<T>(ReadOnlySequence<byte> body)
+    private static T? ReadWhole<T>(ReadOnlySequence<byte> body, JsonTypeInfo<T> type)
     {
         var reader = new Utf8JsonReader(body);
-        var value = JsonSerializer.Deserialize<T>(ref reader, HttpSetup.Json);
+        var value = JsonSerializer.Deserialize(ref reader, type);
         if (reader.Read()) throw new JsonException("Unexpected content after the JSON value.");
         return value;
     }

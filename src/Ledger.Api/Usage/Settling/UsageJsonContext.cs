@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+using Ledger.Ingest.Usage.Settling;
+
+namespace Ledger.Api.Usage.Settling;
+
+/// <summary>
+/// Compile-time JSON metadata for the ingest body: a post holds up to a thousand records, so
+/// reflection-free parsing matters. Same rules as the API's JSON options (strict numbers, unknown
+/// fields refused).
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    NumberHandling = JsonNumberHandling.Strict,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(UsageRecord))]
+[JsonSerializable(typeof(UsageRecord[]))]
+internal sealed partial class UsageJsonContext : JsonSerializerContext;
