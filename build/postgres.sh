@@ -1,12 +1,13 @@
 # Sourced by ./ledger. Makes sure a PostgreSQL is there and exports LEDGER_DB.
 #
 # With LEDGER_DB set, that database is used as it is. Otherwise a private cluster lives under
-# .data/pg (git-ignored), listening on 127.0.0.1 only, on LEDGER_PG_PORT (default 55432), with
+# .data/pg (git-ignored), listening on 127.0.0.1 only, on the first free port from LEDGER_PG_PORT
+# (default 55432; the choice is kept in .data/pg.port so later runs find the same cluster), with
 # trust authentication for the local `ledger` role. PostgreSQL comes from Debian's packages and
 # is installed when missing; the server refuses to run as root, so as root it runs as `postgres`.
 
 PG_DATA_DIR="$ROOT/.data/pg"
-PG_PORT="${LEDGER_PG_PORT:-55432}"
+PG_PORT_FILE="$ROOT/.data/pg.port"
 
 redact() { sed -E 's/(Password|pwd)=[^;]*/\1=***/Ig' <<<"$1"; }
 
@@ -29,14 +30,38 @@ install_postgres() {
   # Debian starts a system cluster on 5432; Ledger uses a private one and leaves that alone.
 }
 
+# As root, the server runs as `postgres`, which may not be able to enter the checkout (a clone
+# under /root, say). Then the cluster lives under postgres's home and .data/pg links to it.
+make_data_dir() {
+  if [ "$(id -u)" != 0 ]; then mkdir -p "$PG_DATA_DIR"; return; fi
+  if runuser -u postgres -- test -x "$ROOT/.data"; then
+    mkdir -p "$PG_DATA_DIR"
+  else
+    local elsewhere
+    elsewhere="$(getent passwd postgres | cut -d: -f6)/ledger/$(echo -n "$ROOT" | sha1sum | cut -c1-12)"
+    rm -rf "$elsewhere" && mkdir -p "$elsewhere" && ln -sfn "$elsewhere" "$PG_DATA_DIR"
+  fi
+  chown postgres:postgres "$PG_DATA_DIR/"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+  local port="${LEDGER_PG_PORT:-55432}"
+  while port_in_use "$port"; do port=$((port + 1)); done
+  echo "$port"
+}
+
 start_cluster() {
   local bin
   bin="$(pg_bin)" || { install_postgres; bin="$(pg_bin)"; }
   mkdir -p "$ROOT/.data"
   if [ ! -f "$PG_DATA_DIR/PG_VERSION" ]; then
+    rm -rf "$PG_DATA_DIR"  # a cluster whose creation was interrupted
+    PG_PORT="$(free_port)"
+    echo "$PG_PORT" >"$PG_PORT_FILE"
     echo "ledger: creating a private PostgreSQL cluster in .data/pg (port $PG_PORT)" >&2
-    mkdir -p "$PG_DATA_DIR"
-    [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DATA_DIR"
+    make_data_dir
     as_pg_owner "$bin/initdb" -D "$PG_DATA_DIR" -U ledger --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     cat >>"$PG_DATA_DIR/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
@@ -51,6 +76,7 @@ max_wal_size = 4GB
 checkpoint_timeout = 15min
 CONF
   fi
+  PG_PORT="$(cat "$PG_PORT_FILE" 2>/dev/null || sed -n 's/^port = //p' "$PG_DATA_DIR/postgresql.conf" | tail -1)"
   if ! as_pg_owner "$bin/pg_ctl" -D "$PG_DATA_DIR" status >/dev/null 2>&1; then
     as_pg_owner "$bin/pg_ctl" -D "$PG_DATA_DIR" -l "$PG_DATA_DIR/server.log" -w -t 60 start >/dev/null \
       || { echo "ledger: PostgreSQL did not start; see .data/pg/server.log" >&2; exit 1; }
@@ -66,4 +92,12 @@ ensure_database() {
     "$psql" -h 127.0.0.1 -p "$PG_PORT" -U ledger -d postgres -qc "create database $1" >/dev/null
   fi
   export LEDGER_DB="Host=127.0.0.1;Port=$PG_PORT;Username=ledger;Database=$1;Maximum Pool Size=100"
+}
+
+stop_cluster() {
+  local bin
+  bin="$(pg_bin)" || return 0
+  [ -f "$PG_DATA_DIR/PG_VERSION" ] || { echo "ledger: no private cluster in .data/pg" >&2; return 0; }
+  as_pg_owner "$bin/pg_ctl" -D "$PG_DATA_DIR" -m fast stop >/dev/null 2>&1 || true
+  echo "ledger: private PostgreSQL stopped" >&2
 }
