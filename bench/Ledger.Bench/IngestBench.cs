@@ -52,7 +52,7 @@ public static class IngestBench
             while ((i = Interlocked.Increment(ref next)) < posts.Count) await queue.SubmitAsync(posts[i], default);
         }));
         var ingest = posts.Sum(p => p.Count) / sw.Elapsed.TotalSeconds;
-        Console.WriteLine($"transactions: {UsageIngestQueue.Flushes} for {UsageIngestQueue.Posts} posts");
+        Console.WriteLine($"transactions: {queue.Grouping.Transactions} for {queue.Grouping.Posts} posts");
 
         await VerifyTotalsAsync(db, org, posts.Sum(p => p.Count(u => u.EndUserId is not null)) + args.BatchSize * 49 / 50);
         await host.StopAsync();

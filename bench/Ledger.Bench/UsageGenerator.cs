@@ -15,8 +15,16 @@ public static class UsageGenerator
 
     public static object Wire(UsageSettled u) => new
     {
-        request_id = u.RequestId, key_id = u.KeyId, team_id = u.TeamId, user = u.EndUserId, model = u.Model,
-        provider = u.Provider, input_tokens = u.InputTokens, output_tokens = u.OutputTokens, cost_usd = u.CostUsd,
-        status = u.Status == UsageStatus.Success ? "success" : "error", latency_ms = u.LatencyMs,
+        request_id = u.RequestId,
+        key_id = u.KeyId,
+        team_id = u.TeamId,
+        user = u.EndUserId,
+        model = u.Model,
+        provider = u.Provider,
+        input_tokens = u.InputTokens,
+        output_tokens = u.OutputTokens,
+        cost_usd = u.CostUsd,
+        status = u.Status == UsageStatus.Success ? "success" : "error",
+        latency_ms = u.LatencyMs,
     };
 }

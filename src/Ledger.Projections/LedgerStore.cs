@@ -30,7 +30,10 @@ public static class LedgerStore
         opts.Storage.ExtendedSchemaObjects.Add(OrganizationUsageTable.Definition());
 
         opts.Projections.Add(new AccessTokenProjection(), ProjectionLifecycle.Inline);
-        opts.Projections.Add(new ConsumerTotalsProjection(), ProjectionLifecycle.Inline, ConsumerTotalsProjection.ProjectionName);
-        opts.Projections.Add(new OrganizationUsageProjection(), ProjectionLifecycle.Inline, OrganizationUsageProjection.ProjectionName);
+        // A rebuild empties the projection's table, then replays every event into it.
+        opts.Projections.Add(new ConsumerTotalsProjection(), ProjectionLifecycle.Inline, ConsumerTotalsProjection.ProjectionName,
+            o => o.DeleteDataInTableOnTeardown(ConsumersTable.Name));
+        opts.Projections.Add(new OrganizationUsageProjection(), ProjectionLifecycle.Inline, OrganizationUsageProjection.ProjectionName,
+            o => o.DeleteDataInTableOnTeardown(OrganizationUsageTable.Name));
     }
 }

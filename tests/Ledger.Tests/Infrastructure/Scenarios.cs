@@ -37,8 +37,17 @@ public sealed class Scenarios(LedgerApp app)
         long input = 100, long output = 50, decimal cost = 0.01m, string status = "success", DateTimeOffset? at = null) =>
         new
         {
-            request_id = requestId, key_id = key, user, model = "gpt-4o", provider = "openai",
-            input_tokens = input, output_tokens = output, cost_usd = cost, status, latency_ms = 420, occurred_at = at,
+            request_id = requestId,
+            key_id = key,
+            user,
+            model = "gpt-4o",
+            provider = "openai",
+            input_tokens = input,
+            output_tokens = output,
+            cost_usd = cost,
+            status,
+            latency_ms = 420,
+            occurred_at = at,
         };
 
     public static async Task<HttpResponseMessage> PostUsageAsync(HttpClient ingest, params object[] records) =>

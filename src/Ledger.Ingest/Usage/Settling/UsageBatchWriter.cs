@@ -33,8 +33,8 @@ public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource data
 
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         foreach (var org in fresh.GroupBy(u => u.OrganizationId))
-        foreach (var (slice, index) in org.Chunk(UsageSegment.MaxEventsPerAppend).Select((s, i) => (s, i)))
-            session.Events.Append(UsageSegment.Key(org.Key, now, WriterId, lane, index), slice.Cast<object>());
+            foreach (var (slice, index) in org.Chunk(UsageSegment.MaxEventsPerAppend).Select((s, i) => (s, i)))
+                session.Events.Append(UsageSegment.Key(org.Key, now, WriterId, lane, index), slice.Cast<object>());
         foreach (var (org, user, firstSeen) in FirstSightings(posts, registered))
             session.Events.StartStream(ConsumerStream.Key(org, user),
                 new ConsumerRegistered(org, user, RegistrationSource.FirstTraffic, null, firstSeen));

@@ -48,14 +48,17 @@ public sealed partial class UsageIngestQueue(
                 events += next.Usage.Count;
             }
             if (group.Count == 0) continue;
-            Interlocked.Increment(ref Flushes);
-            Interlocked.Add(ref Posts, group.Count);
+            Interlocked.Increment(ref _transactions);
+            Interlocked.Add(ref _postsGrouped, group.Count);
             await FlushAsync(group, lane);
         }
     }
 
-    /// <summary>Transactions and posts stored since start; the benchmark reports how well posts group.</summary>
-    public static long Flushes, Posts;
+    private long _transactions;
+    private long _postsGrouped;
+
+    /// <summary>Transactions since start, and the posts they took: how well posts group.</summary>
+    public (long Transactions, long Posts) Grouping => (Interlocked.Read(ref _transactions), Interlocked.Read(ref _postsGrouped));
 
     private async Task FlushAsync(List<Pending> group, int lane)
     {
