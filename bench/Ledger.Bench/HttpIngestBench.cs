@@ -2,9 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Ledger.Api.Hosting;
-using Ledger.Domain.Access;
-using Ledger.Domain.Organizations;
-using Ledger.Domain.Organizations.Creating;
+using Ledger.Api.Organizations.Creating;
 using Marten;
 
 namespace Ledger.Bench;
@@ -78,13 +76,8 @@ public static class HttpIngestBench
     {
         await using var store = new DocumentStore(StoreSetup.Options(BenchArgs.Connection));
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        var org = Guid.CreateVersion7();
-        var ingest = BearerToken.New();
-        await using var session = store.LightweightSession();
-        session.Events.StartStream(OrganizationStream.Key(org), CreateOrganization.Decide(
-            org, "bench", "bench", BearerToken.Hash(BearerToken.New()), BearerToken.Hash(ingest), DateTimeOffset.UtcNow));
-        await session.SaveChangesAsync();
-        return (org, ingest);
+        var created = await OrganizationCreation.CreateAsync(store, "bench", "bench", DateTimeOffset.UtcNow);
+        return (created.OrganizationId, created.IngestToken);
     }
 
     private static Process StartApi()

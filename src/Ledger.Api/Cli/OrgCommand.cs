@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Ledger.Api.Hosting;
-using Ledger.Domain.Access;
-using Ledger.Domain.Organizations;
+using Ledger.Api.Organizations.Creating;
 using Ledger.Domain.Organizations.Creating;
 using Marten;
 
@@ -25,17 +24,11 @@ public static class OrgCommand
         await using var store = new DocumentStore(StoreSetup.Options(StoreSetup.ConnectionString(configuration)));
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 
-        var now = DateTimeOffset.UtcNow;
-        var organizationId = Guid.CreateVersion7(now);
-        var (ownerToken, ingestToken) = (BearerToken.New(), BearerToken.New());
-        await using var session = store.LightweightSession();
-        session.Events.StartStream(OrganizationStream.Key(organizationId),
-            CreateOrganization.Decide(organizationId, name, owner, BearerToken.Hash(ownerToken), BearerToken.Hash(ingestToken), now));
-        await session.SaveChangesAsync();
+        var created = await OrganizationCreation.CreateAsync(store, name, owner, DateTimeOffset.UtcNow);
 
         Console.Error.WriteLine($"Created organization '{name}' owned by '{owner}'. Keep the tokens below: they are not shown again.");
         Console.WriteLine(JsonSerializer.Serialize(
-            new { organization_id = organizationId, owner_token = ownerToken, ingest_token = ingestToken }));
+            new { organization_id = created.OrganizationId, owner_token = created.OwnerToken, ingest_token = created.IngestToken }));
         return 0;
     }
 

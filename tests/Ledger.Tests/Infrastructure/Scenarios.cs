@@ -1,9 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using Ledger.Domain.Access;
-using Ledger.Domain.Organizations;
-using Ledger.Domain.Organizations.Creating;
+using Ledger.Api.Organizations.Creating;
 
 namespace Ledger.Tests.Infrastructure;
 
@@ -15,15 +13,8 @@ public sealed class Scenarios(LedgerApp app)
     /// <summary>A new organization with its owner and ingest tokens, as <c>ledger org create</c> makes it.</summary>
     public async Task<TestOrganization> OrganizationAsync(string name = "acme-inc", string owner = "alice")
     {
-        var id = Guid.CreateVersion7();
-        var (ownerToken, ingestToken) = (BearerToken.New(), BearerToken.New());
-        await using (var session = app.Store.LightweightSession())
-        {
-            session.Events.StartStream(OrganizationStream.Key(id), CreateOrganization.Decide(
-                id, name, owner, BearerToken.Hash(ownerToken), BearerToken.Hash(ingestToken), DateTimeOffset.UtcNow));
-            await session.SaveChangesAsync();
-        }
-        return new TestOrganization(id, Client(ownerToken), Client(ingestToken), app.CreateClient());
+        var created = await OrganizationCreation.CreateAsync(app.Store, name, owner, DateTimeOffset.UtcNow);
+        return new TestOrganization(created.OrganizationId, Client(created.OwnerToken), Client(created.IngestToken), app.CreateClient());
     }
 
     public HttpClient Client(string token)

@@ -1,4 +1,5 @@
 using Ledger.Projections.Consumers;
+using Ledger.Projections.Storage;
 using Npgsql;
 
 namespace Ledger.Api.Consumers.Listing;
@@ -22,7 +23,7 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource)
         const string filter = "organization_id = $1 and ($2::text is null or end_user_id ilike $2)";
 
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Command(
+        batch.BatchCommands.Add(SqlBatch.Command(
             $"""
             select end_user_id, requests, input_tokens, output_tokens, input_tokens + output_tokens,
                    total_spend, first_seen, last_active
@@ -30,7 +31,7 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource)
             order by {orderBy} {direction}, end_user_id {(descending ? "desc" : "asc")}
             limit {PageSize} offset $3
             """, organizationId, pattern, (page - 1) * PageSize));
-        batch.BatchCommands.Add(Command($"select count(*) from {ConsumersTable.Name} where {filter}", organizationId, pattern));
+        batch.BatchCommands.Add(SqlBatch.Command($"select count(*) from {ConsumersTable.Name} where {filter}", organizationId, pattern));
 
         var rows = new List<Row>(PageSize);
         await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -44,12 +45,4 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource)
     }
 
     private static string EscapeLike(string s) => s.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
-
-    private static NpgsqlBatchCommand Command(string sql, params object?[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var p in parameters)
-            command.Parameters.Add(p is null ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } : new NpgsqlParameter { Value = p });
-        return command;
-    }
 }

@@ -1,5 +1,6 @@
 using Ledger.Domain.Consumers;
 using Ledger.Domain.Usage;
+using Ledger.Projections.Storage;
 using Marten;
 using Marten.Services;
 using Npgsql;
@@ -66,7 +67,7 @@ public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource data
             .Select(u => (u.OrganizationId, EndUserId: u.EndUserId!)).Distinct().ToList();
 
         await using var batch = new NpgsqlBatch(connection, tx);
-        batch.BatchCommands.Add(Command(
+        batch.BatchCommands.Add(SqlBatch.Command(
             $"""
             insert into {RequestRegistryTable.Name} (organization_id, request_id, recorded_at)
             select o, r, now() from unnest($1::uuid[], $2::text[]) as t(o, r) order by o, r
@@ -74,7 +75,7 @@ public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource data
             returning organization_id, request_id
             """,
             requests.Select(r => r.OrganizationId).ToArray(), requests.Select(r => r.RequestId).ToArray()));
-        batch.BatchCommands.Add(Command(
+        batch.BatchCommands.Add(SqlBatch.Command(
             $"""
             insert into {ConsumerRegistryTable.Name} (organization_id, end_user_id, registered_at)
             select o, u, $3 from unnest($1::uuid[], $2::text[]) as t(o, u) order by o, u
@@ -90,12 +91,5 @@ public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource data
         await reader.NextResultAsync(ct);
         while (await reader.ReadAsync(ct)) known.Add((reader.GetGuid(0), reader.GetString(1)));
         return (claimed, known);
-    }
-
-    private static NpgsqlBatchCommand Command(string sql, params object[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var p in parameters) command.Parameters.Add(new NpgsqlParameter { Value = p });
-        return command;
     }
 }
