@@ -9,8 +9,9 @@ namespace Ledger.Ingest.Usage.Settling;
 
 /// <summary>
 /// Stores a group of posts in one transaction: claims their request ids, appends the new usage
-/// to one segment stream per organization, registers consumers seen for the first time, and lets
-/// the inline projections fold the totals set-based before the commit.
+/// to the organization's usage segments, registers consumers seen for the first time, and lets
+/// the inline projections fold the totals set-based before the commit. Every claim and upsert
+/// runs in key order, so concurrent transactions take their row locks in the same order.
 /// </summary>
 public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
 {
@@ -85,11 +86,11 @@ public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource data
             consumers.Select(c => c.OrganizationId).ToArray(), consumers.Select(c => c.EndUserId).ToArray(), now));
 
         var claimed = new HashSet<(Guid, string)>(requests.Count);
-        var known = new HashSet<(Guid, string)>(consumers.Count);
+        var registered = new HashSet<(Guid, string)>(consumers.Count);
         await using var reader = await batch.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) claimed.Add((reader.GetGuid(0), reader.GetString(1)));
         await reader.NextResultAsync(ct);
-        while (await reader.ReadAsync(ct)) known.Add((reader.GetGuid(0), reader.GetString(1)));
-        return (claimed, known);
+        while (await reader.ReadAsync(ct)) registered.Add((reader.GetGuid(0), reader.GetString(1)));
+        return (claimed, registered);
     }
 }
