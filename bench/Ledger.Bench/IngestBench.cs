@@ -45,6 +45,7 @@ public static class IngestBench
             .Select(b => UsageGenerator.Batch(org, run, b * args.BatchSize, args.BatchSize, args.Consumers, DateTimeOffset.UtcNow))
             .ToList();
         var next = -1;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, args.Concurrency).Select(async _ =>
         {
@@ -52,6 +53,8 @@ public static class IngestBench
             while ((i = Interlocked.Increment(ref next)) < posts.Count) await queue.SubmitAsync(posts[i], default);
         }));
         var ingest = posts.Sum(p => p.Count) / sw.Elapsed.TotalSeconds;
+        var used = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / sw.Elapsed.TotalSeconds;
+        Console.WriteLine($"cpu over the run: Ledger {used:P0} of one core ({Environment.ProcessorCount} cores; PostgreSQL has the rest)");
         Console.WriteLine($"transactions: {queue.Grouping.Transactions} for {queue.Grouping.Posts} posts");
 
         await VerifyTotalsAsync(db, org, posts.Sum(p => p.Count(u => u.EndUserId is not null)) + args.BatchSize * 49 / 50);
