@@ -9,7 +9,7 @@ public sealed record BenchArgs(int Events, int Consumers, int Concurrency, int B
             var i = Array.IndexOf(args, name);
             return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
         }
-        return new BenchArgs(Get("--events", 200_000), Get("--consumers", 5_000), Get("--concurrency", 8), Get("--batch", 500));
+        return new BenchArgs(Get("--events", 200_000), Get("--consumers", 5_000), Get("--concurrency", 16), Get("--batch", 500));
     }
 
     public static string Connection =>

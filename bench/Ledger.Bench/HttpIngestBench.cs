@@ -29,22 +29,17 @@ public static class HttpIngestBench
             await WaitReadyAsync(http);
 
             var run = Guid.NewGuid().ToString("N")[..8];
-            var bodies = Enumerable.Range(0, args.Events / args.BatchSize)
+            List<byte[]> Bodies(string prefix, int posts) => Enumerable.Range(0, posts)
                 .Select(b => JsonSerializer.SerializeToUtf8Bytes(UsageGenerator
-                    .Batch(org, run, b * args.BatchSize, args.BatchSize, args.Consumers, DateTimeOffset.UtcNow)
+                    .Batch(org, prefix, b * args.BatchSize, args.BatchSize, args.Consumers, DateTimeOffset.UtcNow)
                     .Select(UsageGenerator.Wire)))
                 .ToList();
-            await PostAsync(http, JsonSerializer.SerializeToUtf8Bytes(UsageGenerator
-                .Batch(org, "warm", 0, args.BatchSize, args.Consumers, DateTimeOffset.UtcNow).Select(UsageGenerator.Wire)));
+            var bodies = Bodies(run, args.Events / args.BatchSize);
+            await Drive.ConcurrentlyAsync(Bodies("warm" + run, Drive.WarmupPosts), args.Concurrency, b => PostAsync(http, b));
 
-            var next = -1;
             var (apiCpu, selfCpu) = (CpuOf(api), CpuOf(Process.GetCurrentProcess()));
             var sw = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, args.Concurrency).Select(async _ =>
-            {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < bodies.Count) await PostAsync(http, bodies[i]);
-            }));
+            await Drive.ConcurrentlyAsync(bodies, args.Concurrency, b => PostAsync(http, b));
             var rate = bodies.Count * args.BatchSize / sw.Elapsed.TotalSeconds;
             var wall = sw.Elapsed.TotalSeconds;
             Console.WriteLine($"cpu over the run: api {(CpuOf(api) - apiCpu) / wall:P0}, load generator {(CpuOf(Process.GetCurrentProcess()) - selfCpu) / wall:P0} of one core ({Environment.ProcessorCount} cores; PostgreSQL has the rest)");
