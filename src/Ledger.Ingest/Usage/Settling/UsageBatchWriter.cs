@@ -36,7 +36,7 @@ public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource data
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         foreach (var org in fresh.GroupBy(u => u.OrganizationId))
             foreach (var (slice, index) in org.Chunk(UsageSegment.MaxEventsPerAppend).Select((s, i) => (s, i)))
-                session.Events.Append(UsageSegment.Key(org.Key, now, WriterId, lane, index), slice.Cast<object>());
+                session.Events.Append(UsageSegment.Key(org.Key, now, _writerId, lane, index), slice.Cast<object>());
         foreach (var (org, user, firstSeen) in FirstSightings(posts, registered))
             session.Events.StartStream(ConsumerStream.Key(org, user),
                 new ConsumerRegistered(org, user, RegistrationSource.FirstTraffic, null, firstSeen));
@@ -45,8 +45,8 @@ public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource data
         return results;
     }
 
-    /// <summary>Identifies this process's segments, so no two concurrent writers share a stream.</summary>
-    private static readonly string WriterId = Guid.NewGuid().ToString("N")[..8];
+    /// <summary>Identifies this writer's segments, so no two writers (nodes) ever share a stream.</summary>
+    private readonly string _writerId = Guid.NewGuid().ToString("N")[..8];
 
     private static IEnumerable<(Guid Org, string User, DateTimeOffset FirstSeen)> FirstSightings(
         IReadOnlyList<IReadOnlyList<UsageSettled>> posts, HashSet<(Guid, string)> registered) =>
