@@ -132,6 +132,18 @@ public sealed class SettleUsageTests(LedgerApp app)
         Assert.Equal(late, row.GetProperty("last_active").GetDateTimeOffset());
     }
 
+    [Fact]
+    public async Task a_record_without_occurred_at_happened_when_it_was_posted()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        var before = DateTimeOffset.UtcNow;
+
+        await (await PostUsageAsync(org.Ingest, UsageRecord("r1"))).JsonAsync(HttpStatusCode.Accepted);
+
+        var lastActive = Assert.Single(await ConsumerRows(org)).GetProperty("last_active").GetDateTimeOffset();
+        Assert.InRange(lastActive, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+    }
+
     private async Task<List<System.Text.Json.JsonElement>> ConsumerRows(TestOrganization org) =>
         [.. (await (await org.Owner.GetAsync($"/api/consumers?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK))
             .GetProperty("consumers").EnumerateArray()];
