@@ -18,7 +18,7 @@ pg_bin() {
 }
 
 as_pg_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 install_postgres() {
@@ -44,6 +44,9 @@ make_data_dir() {
   chown postgres:postgres "$PG_DATA_DIR/"
 }
 
+# The path postgres itself is given: .data/pg may be a link to a place postgres can enter.
+pg_data() { readlink -f "$PG_DATA_DIR"; }
+
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 free_port() {
@@ -62,7 +65,7 @@ start_cluster() {
     echo "$PG_PORT" >"$PG_PORT_FILE"
     echo "ledger: creating a private PostgreSQL cluster in .data/pg (port $PG_PORT)" >&2
     make_data_dir
-    as_pg_owner "$bin/initdb" -D "$PG_DATA_DIR" -U ledger --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    as_pg_owner "$bin/initdb" -D "$(pg_data)" -U ledger --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     cat >>"$PG_DATA_DIR/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
@@ -77,8 +80,8 @@ checkpoint_timeout = 15min
 CONF
   fi
   PG_PORT="$(cat "$PG_PORT_FILE" 2>/dev/null || sed -n 's/^port = //p' "$PG_DATA_DIR/postgresql.conf" | tail -1)"
-  if ! as_pg_owner "$bin/pg_ctl" -D "$PG_DATA_DIR" status >/dev/null 2>&1; then
-    as_pg_owner "$bin/pg_ctl" -D "$PG_DATA_DIR" -l "$PG_DATA_DIR/server.log" -w -t 60 start >/dev/null \
+  if ! as_pg_owner "$bin/pg_ctl" -D "$(pg_data)" status >/dev/null 2>&1; then
+    as_pg_owner "$bin/pg_ctl" -D "$(pg_data)" -l "$(pg_data)/server.log" -w -t 60 start >/dev/null \
       || { echo "ledger: PostgreSQL did not start; see .data/pg/server.log" >&2; exit 1; }
   fi
 }
@@ -98,6 +101,6 @@ stop_cluster() {
   local bin
   bin="$(pg_bin)" || return 0
   [ -f "$PG_DATA_DIR/PG_VERSION" ] || { echo "ledger: no private cluster in .data/pg" >&2; return 0; }
-  as_pg_owner "$bin/pg_ctl" -D "$PG_DATA_DIR" -m fast stop >/dev/null 2>&1 || true
+  as_pg_owner "$bin/pg_ctl" -D "$(pg_data)" -m fast stop >/dev/null 2>&1 || true
   echo "ledger: private PostgreSQL stopped" >&2
 }

@@ -22,7 +22,8 @@ public sealed class ConsumerListRequestValidator : AbstractValidator<ConsumerLis
     public ConsumerListRequestValidator()
     {
         RuleFor(r => r.OrganizationId).NotEmpty();
-        RuleFor(r => r.Search).MaximumLength(200);
+        RuleFor(r => r.Search).MaximumLength(200)
+            .Must(s => s is null || !s.Any(char.IsControl)).WithMessage("'search' must not contain control characters.");
         RuleFor(r => r.Sort).Must(s => s is null || ConsumerListRequest.SortColumns.Contains(s))
             .WithMessage($"'sort' must be one of {string.Join(", ", ConsumerListRequest.SortColumns)}.");
         RuleFor(r => r.Order).Must(o => o is null or "asc" or "desc").WithMessage("'order' must be 'asc' or 'desc'.");

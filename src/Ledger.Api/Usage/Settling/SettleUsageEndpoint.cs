@@ -26,7 +26,7 @@ public static class SettleUsageEndpoint
     {
         var org = user.OrganizationOf();
         var now = clock.GetUtcNow();
-        var usage = post.Records.Select(r => r.ToEvent(org, reserved, now)).ToList();
+        var usage = post.Records.Select(r => r!.ToEvent(org, reserved, now)).ToList();
         try
         {
             var result = await queue.SubmitAsync(usage, ct);

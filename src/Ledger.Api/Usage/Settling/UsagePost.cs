@@ -11,7 +11,7 @@ namespace Ledger.Api.Usage.Settling;
 /// The body of <c>POST /v1/usage</c>: one usage record, or a JSON array of them. Bound by hand so
 /// that a batch is parsed straight from the request buffer and shape errors carry their index.
 /// </summary>
-public sealed record UsagePost(IReadOnlyList<UsageRecord> Records, bool IsBatch)
+public sealed record UsagePost(IReadOnlyList<UsageRecord?> Records, bool IsBatch)
 {
     public const long MaxBodyBytes = 4 * 1024 * 1024;
 
@@ -35,7 +35,7 @@ public sealed record UsagePost(IReadOnlyList<UsageRecord> Records, bool IsBatch)
         var peek = new Utf8JsonReader(body);
         if (!peek.Read()) throw new JsonException("The body is empty; expected a usage record or an array of them.");
         return peek.TokenType == JsonTokenType.StartArray
-            ? new UsagePost(ReadWhole(body, UsageJsonContext.Default.UsageRecordArray) ?? [], IsBatch: true)
+            ? new UsagePost((IReadOnlyList<UsageRecord?>?)ReadWhole(body, UsageJsonContext.Default.UsageRecordArray) ?? [], IsBatch: true)
             : new UsagePost([ReadWhole(body, UsageJsonContext.Default.UsageRecord)
                 ?? throw new JsonException("Expected a usage record, found null.")], IsBatch: false);
     }

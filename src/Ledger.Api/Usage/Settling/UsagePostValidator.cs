@@ -8,7 +8,7 @@ namespace Ledger.Api.Usage.Settling;
 /// <summary>A batch is refused whole when any record is invalid; errors are keyed records[i].field.</summary>
 public sealed class UsagePostValidator : AbstractValidator<UsagePost>
 {
-    public UsagePostValidator(IOptions<IngestOptions> options)
+    public UsagePostValidator(IOptions<IngestOptions> options, TimeProvider clock)
     {
         RuleFor(p => p.Records).NotEmpty().WithMessage("A batch must hold at least one usage record.")
             .Must(r => r.Count <= options.Value.MaxRecordsPerPost)
@@ -16,9 +16,13 @@ public sealed class UsagePostValidator : AbstractValidator<UsagePost>
         RuleFor(p => p).Custom((post, context) =>
         {
             if (post.Records.Count > options.Value.MaxRecordsPerPost) return;
+            var now = clock.GetUtcNow();
             for (var i = 0; i < post.Records.Count; i++)
-                foreach (var (field, message) in UsageRecordRules.Problems(post.Records[i]))
-                    context.AddFailure(post.IsBatch ? $"records[{i}].{field}" : field, message);
+                foreach (var (field, message) in UsageRecordRules.Problems(post.Records[i], now))
+                    context.AddFailure(Path(post.IsBatch ? $"records[{i}]" : "", field), message);
         });
     }
+
+    private static string Path(string record, string field) =>
+        record.Length == 0 ? (field.Length == 0 ? "body" : field) : field.Length == 0 ? record : $"{record}.{field}";
 }

@@ -1,5 +1,9 @@
 namespace Ledger.Ingest.Usage.Settling;
 
-/// <summary>The store could not take a post; nothing of it was stored and the gateway may retry.</summary>
+/// <summary>
+/// A post could not be confirmed as stored. Its transaction normally rolled back; if the
+/// connection broke during the commit it may have landed, so the gateway retries with the same
+/// request ids and anything already stored counts as a duplicate.
+/// </summary>
 public sealed class IngestUnavailableException(Exception inner)
-    : Exception("Usage could not be stored; nothing of this post was recorded. Retry with the same request ids.", inner);
+    : Exception("The usage could not be confirmed as stored. Retry with the same request ids: records already stored count as duplicates.", inner);

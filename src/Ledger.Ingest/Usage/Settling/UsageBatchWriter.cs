@@ -1,6 +1,5 @@
 using Ledger.Domain.Consumers;
 using Ledger.Domain.Usage;
-using Ledger.Projections.Storage;
 using Marten;
 using Marten.Services;
 using Npgsql;
@@ -37,7 +36,7 @@ public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource data
         foreach (var org in fresh.GroupBy(u => u.OrganizationId))
             foreach (var (slice, index) in org.Chunk(UsageSegment.MaxEventsPerAppend).Select((s, i) => (s, i)))
                 session.Events.Append(UsageSegment.Key(org.Key, now, _writerId, lane, index), slice.Cast<object>());
-        foreach (var (org, user, firstSeen) in FirstSightings(posts, registered))
+        foreach (var (org, user, firstSeen) in FirstSightings(fresh, registered))
             session.Events.StartStream(ConsumerStream.Key(org, user),
                 new ConsumerRegistered(org, user, RegistrationSource.FirstTraffic, null, firstSeen));
         await session.SaveChangesAsync(ct);
@@ -49,48 +48,52 @@ public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource data
     private readonly string _writerId = Guid.NewGuid().ToString("N")[..8];
 
     private static IEnumerable<(Guid Org, string User, DateTimeOffset FirstSeen)> FirstSightings(
-        IReadOnlyList<IReadOnlyList<UsageSettled>> posts, HashSet<(Guid, string)> registered) =>
-        posts.SelectMany(p => p).Where(u => u.EndUserId is not null && registered.Contains((u.OrganizationId, u.EndUserId)))
+        List<UsageSettled> fresh, HashSet<(Guid, string)> registered) =>
+        fresh.Where(u => u.EndUserId is not null && registered.Contains((u.OrganizationId, u.EndUserId)))
             .GroupBy(u => (u.OrganizationId, EndUserId: u.EndUserId!))
             .OrderBy(g => g.Key.OrganizationId).ThenBy(g => g.Key.EndUserId, StringComparer.Ordinal)
             .Select(g => (g.Key.OrganizationId, g.Key.EndUserId, g.Min(u => u.OccurredAt)));
 
     /// <summary>
-    /// One round trip claims the request ids and the consumers this transaction sees first. A
-    /// concurrent claim of the same key waits for the other transaction and then yields to it.
+    /// One statement claims the request ids and then the consumers first named by the claimed
+    /// records (a duplicate registers no one). A concurrent claim of the same key waits for the
+    /// other transaction and then yields to it.
     /// </summary>
     private static async Task<(HashSet<(Guid, string)> Claimed, HashSet<(Guid, string)> Registered)> ClaimAsync(
         NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<IReadOnlyList<UsageSettled>> posts,
         DateTimeOffset now, CancellationToken ct)
     {
-        var requests = posts.SelectMany(p => p).Select(u => (u.OrganizationId, u.RequestId)).Distinct().ToList();
-        var consumers = posts.SelectMany(p => p).Where(u => u.EndUserId is not null)
-            .Select(u => (u.OrganizationId, EndUserId: u.EndUserId!)).Distinct().ToList();
+        // First occurrence of each request id, as in WriteAsync, so the users joined below are the stored ones.
+        var requests = posts.SelectMany(p => p).DistinctBy(u => (u.OrganizationId, u.RequestId)).ToList();
 
-        await using var batch = new NpgsqlBatch(connection, tx);
-        batch.BatchCommands.Add(SqlBatch.Command(
+        await using var command = new NpgsqlCommand(
             $"""
-            insert into {RequestRegistryTable.Name} (organization_id, request_id, recorded_at)
-            select o, r, now() from unnest($1::uuid[], $2::text[]) as t(o, r) order by o, r
-            on conflict do nothing
-            returning organization_id, request_id
-            """,
-            requests.Select(r => r.OrganizationId).ToArray(), requests.Select(r => r.RequestId).ToArray()));
-        batch.BatchCommands.Add(SqlBatch.Command(
-            $"""
-            insert into {ConsumerRegistryTable.Name} (organization_id, end_user_id, registered_at)
-            select o, u, $3 from unnest($1::uuid[], $2::text[]) as t(o, u) order by o, u
-            on conflict do nothing
-            returning organization_id, end_user_id
-            """,
-            consumers.Select(c => c.OrganizationId).ToArray(), consumers.Select(c => c.EndUserId).ToArray(), now));
+            with input as (select * from unnest($1::uuid[], $2::text[], $3::text[]) as t(o, r, u)),
+            claimed as (
+                insert into {RequestRegistryTable.Name} (organization_id, request_id, recorded_at)
+                select o, r, $4 from input order by o, r
+                on conflict do nothing
+                returning organization_id, request_id),
+            registered as (
+                insert into {ConsumerRegistryTable.Name} (organization_id, end_user_id, registered_at)
+                select distinct i.o, i.u, $4::timestamptz from input i
+                join claimed c on c.organization_id = i.o and c.request_id = i.r
+                where i.u is not null order by 1, 2
+                on conflict do nothing
+                returning organization_id, end_user_id)
+            select true, organization_id, request_id from claimed
+            union all select false, organization_id, end_user_id from registered
+            """, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = requests.Select(u => u.OrganizationId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = requests.Select(u => u.RequestId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = requests.Select(u => u.EndUserId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
 
         var claimed = new HashSet<(Guid, string)>(requests.Count);
-        var registered = new HashSet<(Guid, string)>(consumers.Count);
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) claimed.Add((reader.GetGuid(0), reader.GetString(1)));
-        await reader.NextResultAsync(ct);
-        while (await reader.ReadAsync(ct)) registered.Add((reader.GetGuid(0), reader.GetString(1)));
+        var registered = new HashSet<(Guid, string)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            (reader.GetBoolean(0) ? claimed : registered).Add((reader.GetGuid(1), reader.GetString(2)));
         return (claimed, registered);
     }
 }

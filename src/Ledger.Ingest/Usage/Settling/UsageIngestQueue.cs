@@ -21,7 +21,14 @@ public sealed partial class UsageIngestQueue(
     public async Task<IngestResult> SubmitAsync(IReadOnlyList<UsageSettled> usage, CancellationToken ct)
     {
         var pending = new Pending(usage, new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously));
-        await _queue.Writer.WriteAsync(pending, ct);
+        try
+        {
+            await _queue.Writer.WriteAsync(pending, ct);
+        }
+        catch (ChannelClosedException e)
+        {
+            throw new IngestUnavailableException(e); // shutting down: this node takes no more posts
+        }
         return await pending.Done.Task;
     }
 
@@ -69,15 +76,24 @@ public sealed partial class UsageIngestQueue(
                 options.Value.MaxAttempts, logger);
             for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(results[i]);
         }
+        catch (Exception e) when (group.Count > 1)
+        {
+            // One post must not fail the others that happened to share its transaction: store each alone.
+            LogGroupSplit(logger, e, group.Count);
+            foreach (var post in group) await FlushAsync([post], lane);
+        }
         catch (Exception e)
         {
-            LogFlushFailed(logger, e, group.Count);
-            foreach (var p in group) p.Done.TrySetException(new IngestUnavailableException(e));
+            LogFlushFailed(logger, e);
+            group[0].Done.TrySetException(new IngestUnavailableException(e));
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Storing a group of {Posts} usage posts failed; none of it was stored")]
-    private static partial void LogFlushFailed(ILogger logger, Exception e, int posts);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A transaction of {Posts} usage posts failed; storing each post on its own")]
+    private static partial void LogGroupSplit(ILogger logger, Exception e, int posts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing a usage post failed")]
+    private static partial void LogFlushFailed(ILogger logger, Exception e);
 
     private sealed record Pending(IReadOnlyList<UsageSettled> Usage, TaskCompletionSource<IngestResult> Done);
 }

@@ -11,8 +11,21 @@ public static class UsageRecordRules
 {
     public const int MaxIdLength = 200;
 
-    public static IEnumerable<(string Field, string Message)> Problems(UsageRecord r)
+    /// <summary>Far above any real request, far below what could overflow lifetime totals.</summary>
+    public const long MaxTokens = 1_000_000_000;
+
+    public const decimal MaxCostUsd = 1_000_000m;
+
+    /// <summary>Gateway clocks drift; a request reported further ahead than this is refused.</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromHours(24);
+
+    public static IEnumerable<(string Field, string Message)> Problems(UsageRecord? r, DateTimeOffset now)
     {
+        if (r is null)
+        {
+            yield return ("", "A usage record must be a JSON object, not null.");
+            yield break;
+        }
         if (Text("request_id", r.RequestId, required: true) is { } a) yield return a;
         if (Text("key_id", r.KeyId, required: true) is { } b) yield return b;
         if (Text("team_id", r.TeamId, required: false) is { } c) yield return c;
@@ -22,9 +35,10 @@ public static class UsageRecordRules
         if (Count("input_tokens", r.InputTokens) is { } g) yield return g;
         if (Count("output_tokens", r.OutputTokens) is { } h) yield return h;
         if (r.CostUsd is null) yield return ("cost_usd", "'cost_usd' is required.");
-        else if (r.CostUsd < 0) yield return ("cost_usd", "'cost_usd' must not be negative.");
+        else if (r.CostUsd is < 0 or > MaxCostUsd) yield return ("cost_usd", $"'cost_usd' must be from 0 to {MaxCostUsd}.");
         if (!UsageStatuses.IsKnown(r.Status)) yield return ("status", "'status' must be 'success' or 'error'.");
         if (r.LatencyMs < 0) yield return ("latency_ms", "'latency_ms' must not be negative.");
+        if (r.OccurredAt > now + MaxClockSkew) yield return ("occurred_at", "'occurred_at' must not lie more than 24 hours in the future.");
     }
 
     private static (string, string)? Text(string field, string? value, bool required, int max = MaxIdLength) => value switch
@@ -39,7 +53,7 @@ public static class UsageRecordRules
     private static (string, string)? Count(string field, long? value) => value switch
     {
         null => (field, $"'{field}' is required."),
-        < 0 => (field, $"'{field}' must not be negative."),
+        < 0 or > MaxTokens => (field, $"'{field}' must be from 0 to {MaxTokens}."),
         _ => null,
     };
 }

@@ -99,6 +99,7 @@ public sealed class ListConsumersTests(LedgerApp app)
     [InlineData("&order=up")]
     [InlineData("&page=0")]
     [InlineData("&page=two")]
+    [InlineData("&search=a%00b")]
     public async Task bad_query_parameters_are_refused_with_the_parameter_named(string query)
     {
         var org = await app.Scenarios.OrganizationAsync();

@@ -28,6 +28,10 @@ public sealed class RefusedUsageTests(LedgerApp app)
         { """{"request_id":"r1","key_id":"k","user":"u","model":"m","input_tokens":1,"output_tokens":1,"cost_usd":0.1,"status":"success","occurred_at":"yesterday"}""", "occurred_at" },
         { """{"request_id":"r1","key_id":"k","user":42,"model":"m","input_tokens":1,"output_tokens":1,"cost_usd":0.1,"status":"success"}""", "user" },
         { """{"request_id":"r1","key_id":"k","user":"u","model":"m","input_tokens":1,"output_tokens":1,"cost_usd":0.1,"status":"success","occured_at":"2026-11-01T00:00:00Z"}""", "occured_at" },
+        { """{"request_id":"r1","key_id":"k","user":"u","model":"m","input_tokens":9223372036854775807,"output_tokens":1,"cost_usd":0.1,"status":"success"}""", "input_tokens" },
+        { """{"request_id":"r1","key_id":"k","user":"u","model":"m","input_tokens":1,"output_tokens":1000000001,"cost_usd":0.1,"status":"success"}""", "output_tokens" },
+        { """{"request_id":"r1","key_id":"k","user":"u","model":"m","input_tokens":1,"output_tokens":1,"cost_usd":1000000.01,"status":"success"}""", "cost_usd" },
+        { """{"request_id":"r1","key_id":"k","user":"u","model":"m","input_tokens":1,"output_tokens":1,"cost_usd":0.1,"status":"success","occurred_at":"2999-01-01T00:00:00Z"}""", "occurred_at" },
     };
 
     [Theory]
@@ -52,6 +56,17 @@ public sealed class RefusedUsageTests(LedgerApp app)
         var problem = await (await PostRawAsync(org.Ingest, "/v1/usage", batch)).ProblemAsync(HttpStatusCode.BadRequest);
 
         Assert.Contains($"records[2].{field}", problem.ErrorFields());
+        await AssertNothingStored(org);
+    }
+
+    [Fact]
+    public async Task a_null_record_in_a_batch_is_refused_naming_its_index()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+
+        var problem = await (await PostRawAsync(org.Ingest, "/v1/usage", $"[{Valid},null]")).ProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("records[1]", problem.ErrorFields());
         await AssertNothingStored(org);
     }
 
