@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using FluentValidation;
 using Ledger.Api.Consumers.Listing;
 using Ledger.Api.OrganizationUsage.GettingTotals;
@@ -9,21 +8,14 @@ namespace Ledger.Api.Hosting;
 
 public static class HttpSetup
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
-        // Strict on input: "12" is not a number, and a misspelt field is an error rather than a silent default.
-        NumberHandling = JsonNumberHandling.Strict,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
-
     public static IServiceCollection AddLedgerHttp(this IServiceCollection services)
     {
+        // snake_case on the wire, as the reference guide names fields. The ingest body has its own
+        // stricter, source-generated contract (UsageJsonContext).
         services.ConfigureHttpJsonOptions(o =>
         {
-            o.SerializerOptions.PropertyNamingPolicy = Json.PropertyNamingPolicy;
-            o.SerializerOptions.DictionaryKeyPolicy = Json.DictionaryKeyPolicy;
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
         });
         services.Scan(scan => scan.FromAssemblyOf<Program>()
             .AddClasses(c => c.AssignableTo(typeof(IValidator<>))).AsImplementedInterfaces().WithSingletonLifetime()

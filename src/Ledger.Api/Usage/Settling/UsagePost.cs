@@ -53,7 +53,11 @@ public sealed record UsagePost(IReadOnlyList<UsageRecord?> Records, bool IsBatch
         while (true)
         {
             var read = await reader.ReadAsync(ct);
-            if (read.Buffer.Length > MaxBodyBytes) throw new RequestBodyTooLargeException(MaxBodyBytes);
+            if (read.Buffer.Length > MaxBodyBytes)
+            {
+                reader.AdvanceTo(read.Buffer.End); // release the buffer so the server can discard the rest
+                throw new RequestBodyTooLargeException(MaxBodyBytes);
+            }
             if (read.IsCompleted) return read.Buffer;
             reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
         }
