@@ -6,9 +6,6 @@ public static class Problem
     public static IResult NotFound(string what) => Results.Problem(
         statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No {what} with that id is visible to this token.");
 
-    public static IResult Invalid(string field, string message) => Results.ValidationProblem(
-        new Dictionary<string, string[]> { [field] = [message] }, title: "The request is invalid.");
-
     public static IResult Unavailable(string detail) => Results.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable, title: "Temporarily unavailable", detail: detail);
 }

@@ -6,7 +6,4 @@ namespace Ledger.Domain.Consumers;
 public static class EndUserId
 {
     public const int MaxLength = 200;
-
-    public static bool IsWellFormed(string value) =>
-        value.Length is > 0 and <= MaxLength && !value.Any(char.IsControl);
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Ledger.Tests.Infrastructure;
@@ -25,6 +24,4 @@ public static class ApiResponses
 
     public static IEnumerable<string> ErrorFields(this JsonElement problem) =>
         problem.GetProperty("errors").EnumerateObject().Select(p => p.Name);
-
-    public static Task<T?> ReadAsync<T>(this HttpResponseMessage response) => response.Content.ReadFromJsonAsync<T>();
 }
