@@ -2,7 +2,13 @@ using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Ledger.Projections.Access;
+using Ledger.Projections.Audit;
+using Ledger.Projections.ConsumerOverrides;
 using Ledger.Projections.Consumers;
+using Ledger.Projections.ConsumerTags;
+using Ledger.Projections.Keys;
+using Ledger.Projections.Members;
+using Ledger.Projections.Organizations;
 using Ledger.Projections.OrganizationUsage;
 using Ledger.Projections.Storage;
 using Marten;
@@ -28,12 +34,27 @@ public static class LedgerStore
 
         opts.Storage.ExtendedSchemaObjects.Add(ConsumersTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(OrganizationUsageTable.Definition());
+        opts.Storage.ExtendedSchemaObjects.Add(ConsumerTagsTable.Definition());
+        opts.Storage.ExtendedSchemaObjects.Add(ConsumerOverridesTable.Definition());
+        opts.Storage.ExtendedSchemaObjects.Add(AuditLogTable.Definition());
 
         opts.Projections.Add(new AccessTokenProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new MemberProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new VirtualKeyProjection(), ProjectionLifecycle.Inline);
+        // The consumer aggregate, kept as a snapshot so a decision loads it by id in the same transaction;
+        // the organization aggregate is small and changes rarely, so it is folded live.
+        opts.Projections.Add(new ConsumerProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new OrganizationProjection(), ProjectionLifecycle.Live);
         // A rebuild empties the projection's table, then replays every event into it.
         opts.Projections.Add(new ConsumerTotalsProjection(), ProjectionLifecycle.Inline, ConsumerTotalsProjection.ProjectionName,
             o => o.DeleteDataInTableOnTeardown(ConsumersTable.Name));
         opts.Projections.Add(new OrganizationUsageProjection(), ProjectionLifecycle.Inline, OrganizationUsageProjection.ProjectionName,
             o => o.DeleteDataInTableOnTeardown(OrganizationUsageTable.Name));
+        opts.Projections.Add(new ConsumerTagsProjection(), ProjectionLifecycle.Inline, ConsumerTagsProjection.ProjectionName,
+            o => o.DeleteDataInTableOnTeardown(ConsumerTagsTable.Name));
+        opts.Projections.Add(new ConsumerOverridesProjection(), ProjectionLifecycle.Inline, ConsumerOverridesProjection.ProjectionName,
+            o => o.DeleteDataInTableOnTeardown(ConsumerOverridesTable.Name));
+        opts.Projections.Add(new AuditTrailProjection(), ProjectionLifecycle.Async,
+            o => o.DeleteDataInTableOnTeardown(AuditLogTable.Name));
     }
 }

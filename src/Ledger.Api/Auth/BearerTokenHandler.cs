@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Ledger.Domain.Access;
 using Ledger.Projections.Access;
+using Ledger.Projections.Members;
 using Marten;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace Ledger.Api.Auth;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer ...</c> by hashing the presented token and loading the
-/// token read model by that hash. Tokens are never logged, compared or stored in plain text.
+/// token read model by that hash; a member's role comes from the member read model. Tokens are never logged, compared or stored in plain text.
 /// </summary>
 public sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IDocumentStore store)
@@ -28,11 +29,19 @@ public sealed class BearerTokenHandler(
         await using var session = store.QuerySession();
         var found = await session.LoadAsync<AccessToken>(BearerToken.Hash(token), Context.RequestAborted);
         if (found is null) return AuthenticateResult.Fail("Unknown or revoked token");
+        // A member's tokens act with the member's current role, so a re-role applies at once.
+        var role = found.Role;
+        if (found.UserId is { } userId)
+        {
+            var member = await session.LoadAsync<Member>(Member.Key(found.OrganizationId, userId), Context.RequestAborted);
+            if (member is null) return AuthenticateResult.Fail("Unknown member");
+            role = member.Role;
+        }
 
         var identity = new ClaimsIdentity(
             [
                 new Claim(LedgerClaims.OrganizationId, found.OrganizationId.ToString()),
-                new Claim(LedgerClaims.Role, found.Role.ToString()),
+                new Claim(LedgerClaims.Role, role.ToString()),
                 new Claim(LedgerClaims.UserId, found.UserId ?? "ingest"),
             ],
             SchemeName, LedgerClaims.UserId, LedgerClaims.Role);

@@ -11,6 +11,9 @@ public static class LedgerClaims
 
     public static Guid OrganizationOf(this ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(OrganizationId)!);
 
+    /// <summary>The member acting, as recorded in events' actor fields.</summary>
+    public static string ActorOf(this ClaimsPrincipal user) => user.FindFirstValue(UserId)!;
+
     public static Role? RoleOf(this ClaimsPrincipal user) =>
         Enum.TryParse<Role>(user.FindFirstValue(Role), out var role) ? role : null;
 

@@ -8,6 +8,7 @@ public static class Policies
     public const string Ingest = "ingest";
     public const string Read = "read";
     public const string Administer = "administer";
+    public const string Tag = "tag";
 
     public static IServiceCollection AddLedgerAuth(this IServiceCollection services)
     {
@@ -16,7 +17,8 @@ public static class Policies
         services.AddAuthorizationBuilder()
             .AddPolicy(Ingest, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf() is Role.Ingest))
             .AddPolicy(Read, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf() is { } r && r.CanReadDashboard()))
-            .AddPolicy(Administer, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf() is { } r && r.IsAdministrator()));
+            .AddPolicy(Administer, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf() is { } r && r.IsAdministrator()))
+            .AddPolicy(Tag, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf() is { } r && r.CanTag()));
         return services;
     }
 }

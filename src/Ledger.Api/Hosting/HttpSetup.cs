@@ -1,6 +1,17 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using FluentValidation;
+using Ledger.Api.Access.Members;
+using Ledger.Api.Access.Tokens;
+using Ledger.Api.Audit;
+using Ledger.Api.Audit.Reading;
+using Ledger.Api.Consumers.Importing;
 using Ledger.Api.Consumers.Listing;
+using Ledger.Api.Consumers.Overriding;
+using Ledger.Api.Consumers.Registering;
+using Ledger.Api.Consumers.Retiring;
+using Ledger.Api.Consumers.Tagging;
+using Ledger.Api.Keys.Registering;
 using Ledger.Api.OrganizationUsage.GettingTotals;
 using Ledger.Api.Usage.Settling;
 
@@ -8,6 +19,9 @@ namespace Ledger.Api.Hosting;
 
 public static class HttpSetup
 {
+    /// <summary>Read-side queries, write-side I/O shells and the scope resolver are plain singletons.</summary>
+    private static readonly string[] ServiceSuffixes = ["Query", "Writer", "Scope"];
+
     public static IServiceCollection AddLedgerHttp(this IServiceCollection services)
     {
         // snake_case on the wire, as the reference guide names fields. The ingest body has its own
@@ -16,10 +30,15 @@ public static class HttpSetup
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+            // A misspelt field ("rpm_limt") must not silently read as null, which would remove a cap.
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
+        // Unreadable bodies throw, so BadRequestExceptionHandler answers them with a problem document.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddHostedService<AuditRetention>();
         services.Scan(scan => scan.FromAssemblyOf<Program>()
             .AddClasses(c => c.AssignableTo(typeof(IValidator<>))).AsImplementedInterfaces().WithSingletonLifetime()
-            .AddClasses(c => c.Where(t => t.Name.EndsWith("Query", StringComparison.Ordinal))).AsSelf().WithSingletonLifetime());
+            .AddClasses(c => c.Where(t => ServiceSuffixes.Any(s => t.Name.EndsWith(s, StringComparison.Ordinal)))).AsSelf().WithSingletonLifetime());
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return services;
     }
@@ -30,5 +49,20 @@ public static class HttpSetup
         app.MapSettleUsage();
         app.MapListConsumers();
         app.MapOrganizationUsage();
+        app.MapAddMember();
+        app.MapChangeRole();
+        app.MapListMembers();
+        app.MapIssueToken();
+        app.MapRevokeToken();
+        app.MapRegisterKey();
+        app.MapPreRegister();
+        app.MapBulkImport();
+        app.MapRetireConsumer();
+        app.MapListTags();
+        app.MapAddTag();
+        app.MapRemoveTag();
+        app.MapListOverrides();
+        app.MapPutOverride();
+        app.MapAuditLog();
     }
 }

@@ -1,3 +1,4 @@
+using JasperFx.Events.Daemon;
 using Ledger.Ingest;
 using Ledger.Projections;
 using Marten;
@@ -45,7 +46,9 @@ public static class StoreSetup
         services.AddMarten(_ => Options(connectionString))
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
-            .ApplyAllDatabaseChangesOnStartup();
+            .ApplyAllDatabaseChangesOnStartup()
+            // Async projections (the audit trail) run on exactly one node at a time; another takes over when it dies.
+            .AddAsyncDaemon(DaemonMode.HotCold);
         return services;
     }
 }

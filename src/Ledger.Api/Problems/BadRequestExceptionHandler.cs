@@ -16,6 +16,7 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
             RequestBodyTooLargeException e => (StatusCodes.Status413PayloadTooLarge, "body", e.Message),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e => (StatusCodes.Status413PayloadTooLarge, "body", e.Message),
             JsonException e => (StatusCodes.Status400BadRequest, JsonField(e.Path), FirstLine(e.Message)),
+            BadHttpRequestException { InnerException: JsonException e } => (StatusCodes.Status400BadRequest, JsonField(e.Path), FirstLine(e.Message)),
             BadHttpRequestException e => (e.StatusCode, "body", e.Message),
             _ => (0, "", ""),
         };

@@ -19,6 +19,9 @@ internal sealed class ConsumerDelta(Guid organizationId, string endUserId)
     public DateTimeOffset FirstSeen { get; private set; } = DateTimeOffset.MaxValue;
     public DateTimeOffset? LastActive { get; private set; }
     public string? Source { get; private set; }
+
+    /// <summary>Set when the batch's last lifecycle event for the consumer retired it.</summary>
+    public DateTimeOffset? RetiredAt { get; private set; }
     public SortedSet<string> Keys { get; } = new(StringComparer.Ordinal);
 
     public static IReadOnlyList<ConsumerDelta> Fold(IReadOnlyList<IEvent> events)
@@ -36,6 +39,9 @@ internal sealed class ConsumerDelta(Guid organizationId, string endUserId)
                     break;
                 case ConsumerRegistered r:
                     For(r.OrganizationId, r.EndUserId).Add(r);
+                    break;
+                case ConsumerRetired r:
+                    For(r.OrganizationId, r.EndUserId).RetiredAt = r.RetiredAt;
                     break;
             }
         }
@@ -57,6 +63,7 @@ internal sealed class ConsumerDelta(Guid organizationId, string endUserId)
     {
         if (r.RegisteredAt < FirstSeen) FirstSeen = r.RegisteredAt;
         Source = ToSnakeCase(r.Source);
+        RetiredAt = null;
     }
 
     private static string ToSnakeCase(RegistrationSource source) => source switch

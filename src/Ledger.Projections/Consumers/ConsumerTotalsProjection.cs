@@ -23,11 +23,11 @@ public sealed class ConsumerTotalsProjection : IProjection
     private static void Upsert(IDocumentOperations operations, IReadOnlyList<ConsumerDelta> rows) => operations.QueueSqlCommand(
         $"""
         insert into {ConsumersTable.Name} as c (organization_id, end_user_id, requests, input_tokens,
-            output_tokens, total_spend, first_seen, last_active, registration_source, keys_seen)
-        select o, u, r, i, x, s, f, l, src, coalesce(k, array[]::text[])
+            output_tokens, total_spend, first_seen, last_active, registration_source, keys_seen, retired_at)
+        select o, u, r, i, x, s, f, l, src, coalesce(k, array[]::text[]), ret
         from unnest(?::uuid[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::numeric[],
-                    ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[])
-             as d(o, u, r, i, x, s, f, l, src, ks)
+                    ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[], ?::timestamptz[])
+             as d(o, u, r, i, x, s, f, l, src, ks, ret)
              cross join lateral (select string_to_array(nullif(ks, ''), ?) as k) keys
         order by o, u
         on conflict (organization_id, end_user_id) do update set
@@ -38,6 +38,8 @@ public sealed class ConsumerTotalsProjection : IProjection
             first_seen = least(c.first_seen, excluded.first_seen),
             last_active = greatest(c.last_active, excluded.last_active),
             registration_source = coalesce(excluded.registration_source, c.registration_source),
+            retired_at = case when excluded.retired_at is not null then excluded.retired_at
+                              when excluded.registration_source is not null then null else c.retired_at end,
             keys_seen = case when excluded.keys_seen <@ c.keys_seen then c.keys_seen
                         else array(select distinct unnest(c.keys_seen || excluded.keys_seen) order by 1) end
         """,
@@ -51,5 +53,6 @@ public sealed class ConsumerTotalsProjection : IProjection
         rows.Select(r => r.LastActive).ToArray(),
         rows.Select(r => r.Source).ToArray(),
         rows.Select(r => string.Join(ConsumerDelta.KeySeparator, r.Keys)).ToArray(),
+        rows.Select(r => r.RetiredAt?.ToUniversalTime()).ToArray(),
         ConsumerDelta.KeySeparator.ToString());
 }

@@ -26,6 +26,8 @@ public static class ConsumersTable
         // Null only until the ConsumerRegistered event of a consumer first seen in this batch is folded in.
         table.AddColumn("registration_source", "text");
         table.AddColumn("keys_seen", "text[]").NotNull().DefaultValueByExpression("'{}'");
+        // Retired consumers leave the list; registering again (by traffic or by hand) brings them back.
+        table.AddColumn("retired_at", "timestamptz");
         // Every settled request updates its consumer's row. With no index on a total and free room
         // in each page, those updates stay heap-only (HOT) and touch no index at all; the list
         // sorts an organization's rows found through the primary key. See docs/performance.md.

@@ -3,7 +3,7 @@ using FluentValidation;
 namespace Ledger.Api.Consumers.Listing;
 
 /// <summary>Query string of <c>GET /api/consumers</c>.</summary>
-public sealed record ConsumerListRequest(string? OrganizationId, string? Search, string? Sort, string? Order, int? Page)
+public sealed record ConsumerListRequest(string? OrganizationId, string? Search, string? Sort, string? Order, int? Page, string? Scope)
 {
     public static readonly string[] SortColumns = ["end_user_id", "total_spend", "total_tokens", "requests", "last_active"];
 
@@ -13,7 +13,7 @@ public sealed record ConsumerListRequest(string? OrganizationId, string? Search,
         var page = q["page"].ToString();
         return ValueTask.FromResult(new ConsumerListRequest(
             q["organization_id"], q["search"], q["sort"], q["order"],
-            page.Length == 0 ? null : int.TryParse(page, out var p) ? p : -1));
+            page.Length == 0 ? null : int.TryParse(page, out var p) ? p : -1, q["scope"]));
     }
 }
 
@@ -27,6 +27,7 @@ public sealed class ConsumerListRequestValidator : AbstractValidator<ConsumerLis
         RuleFor(r => r.Sort).Must(s => s is null || ConsumerListRequest.SortColumns.Contains(s))
             .WithMessage($"'sort' must be one of {string.Join(", ", ConsumerListRequest.SortColumns)}.");
         RuleFor(r => r.Order).Must(o => o is null or "asc" or "desc").WithMessage("'order' must be 'asc' or 'desc'.");
+        RuleFor(r => r.Scope).Must(s => s is null or "org" or "mine").WithMessage("'scope' must be 'org' or 'mine'.");
         RuleFor(r => r.Page).GreaterThanOrEqualTo(1).LessThanOrEqualTo(1_000_000)
             .WithMessage("'page' must be a whole number from 1.");
     }

@@ -17,12 +17,14 @@ public static class ListConsumersEndpoint
             .ProducesValidationProblem();
 
     private static async Task<IResult> HandleAsync(
-        ConsumerListRequest request, ClaimsPrincipal user, ConsumerListQuery query, CancellationToken ct)
+        ConsumerListRequest request, ClaimsPrincipal user, ConsumerScope scope, ConsumerListQuery query, CancellationToken ct)
     {
         if (!user.Owns(request.OrganizationId)) return Problem.NotFound("organization");
+        var choice = await scope.ChooseAsync(user, request.Scope, ct);
+        if (choice.Refused is { } why) return Problem.Forbidden("scope", why);
         var page = request.Page ?? 1;
         var (rows, total) = await query.RunAsync(
-            user.OrganizationOf(), request.Search, request.Sort ?? "total_spend", (request.Order ?? "desc") == "desc", page, ct);
+            user.OrganizationOf(), choice.Keys, request.Search, request.Sort ?? "total_spend", (request.Order ?? "desc") == "desc", page, ct);
         return Results.Ok(new Response(rows, page, ConsumerListQuery.PageSize, total));
     }
 }

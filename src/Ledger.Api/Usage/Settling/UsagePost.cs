@@ -1,8 +1,7 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Ledger.Api.Problems;
+using Ledger.Api.Hosting;
 using Ledger.Ingest.Usage.Settling;
 
 namespace Ledger.Api.Usage.Settling;
@@ -18,7 +17,7 @@ public sealed record UsagePost(IReadOnlyList<UsageRecord?> Records, bool IsBatch
     public static async ValueTask<UsagePost> BindAsync(HttpContext context)
     {
         var bodyReader = context.Request.BodyReader;
-        var body = await ReadBodyAsync(bodyReader, context.RequestAborted);
+        var body = await BoundedBody.ReadAsync(bodyReader, MaxBodyBytes, context.RequestAborted);
         try
         {
             return Parse(body);
@@ -46,20 +45,5 @@ public sealed record UsagePost(IReadOnlyList<UsageRecord?> Records, bool IsBatch
         var value = JsonSerializer.Deserialize(ref reader, type);
         if (reader.Read()) throw new JsonException("Unexpected content after the JSON value.");
         return value;
-    }
-
-    private static async Task<ReadOnlySequence<byte>> ReadBodyAsync(PipeReader reader, CancellationToken ct)
-    {
-        while (true)
-        {
-            var read = await reader.ReadAsync(ct);
-            if (read.Buffer.Length > MaxBodyBytes)
-            {
-                reader.AdvanceTo(read.Buffer.End); // release the buffer so the server can discard the rest
-                throw new RequestBodyTooLargeException(MaxBodyBytes);
-            }
-            if (read.IsCompleted) return read.Buffer;
-            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-        }
     }
 }

@@ -37,7 +37,8 @@ public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource data
             foreach (var (slice, index) in org.Chunk(UsageSegment.MaxEventsPerAppend).Select((s, i) => (s, i)))
                 session.Events.Append(UsageSegment.Key(org.Key, now, _writerId, lane, index), slice.Cast<object>());
         foreach (var (org, user, firstSeen) in FirstSightings(fresh, registered))
-            session.Events.StartStream(ConsumerStream.Key(org, user),
+            // Append, not StartStream: a retired consumer's stream exists, and traffic registers it anew.
+            session.Events.Append(ConsumerStream.Key(org, user),
                 new ConsumerRegistered(org, user, RegistrationSource.FirstTraffic, null, firstSeen));
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -1,0 +1,47 @@
+using System.Security.Claims;
+using FluentValidation;
+using Ledger.Api.Auth;
+using Ledger.Api.Problems;
+using Ledger.Api.Validation;
+using Ledger.Domain.Access;
+using Ledger.Domain.Access.Members;
+
+namespace Ledger.Api.Access.Members;
+
+public sealed record AddMemberRequest(string? OrganizationId, string? UserId, string? Role);
+
+public sealed class AddMemberRequestValidator : AbstractValidator<AddMemberRequest>
+{
+    public AddMemberRequestValidator()
+    {
+        RuleFor(r => r.OrganizationId).NotEmpty();
+        RuleFor(r => r.UserId).Identifier();
+        RuleFor(r => r.Role).Must(r => MemberRoles.Parse(r) is not null)
+            .WithMessage($"'role' must be one of {string.Join(", ", MemberRoles.Names)}.");
+    }
+}
+
+public static class AddMemberEndpoint
+{
+    /// <summary>The token is in this answer and nowhere else: only its hash is stored.</summary>
+    public sealed record Response(string UserId, string Role, string Token, Guid TokenId);
+
+    public static void MapAddMember(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/members", HandleAsync)
+            .RequireAuthorization(Policies.Administer)
+            .AddEndpointFilter<ValidationFilter>()
+            .Produces<Response>(StatusCodes.Status201Created)
+            .ProducesValidationProblem();
+
+    private static async Task<IResult> HandleAsync(
+        AddMemberRequest request, ClaimsPrincipal user, OrganizationWriter writer, TimeProvider clock, CancellationToken ct)
+    {
+        if (!user.Owns(request.OrganizationId)) return Problem.NotFound("organization");
+        var (role, token, tokenId, now) = (MemberRoles.Parse(request.Role)!.Value, BearerToken.New(), Guid.CreateVersion7(), clock.GetUtcNow());
+        var decision = await writer.ChangeAsync(user.OrganizationOf(),
+            org => AddMember.Decide(org, user.ActorOf(), request.UserId!, role, tokenId, BearerToken.Hash(token), now), ct);
+        return decision.Refusal is { } refusal
+            ? Problem.Refused(refusal)
+            : Results.Json(new Response(request.UserId!, MemberRoles.Name(role), token, tokenId), statusCode: StatusCodes.Status201Created);
+    }
+}

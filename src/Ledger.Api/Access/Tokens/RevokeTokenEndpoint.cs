@@ -1,0 +1,27 @@
+using System.Security.Claims;
+using Ledger.Api.Auth;
+using Ledger.Api.Problems;
+using Ledger.Domain.Access.Tokens;
+
+namespace Ledger.Api.Access.Tokens;
+
+public static class RevokeTokenEndpoint
+{
+    /// <summary>The token authenticates nothing from the moment this answers 204.</summary>
+    public static void MapRevokeToken(this IEndpointRouteBuilder app) =>
+        app.MapDelete("/api/tokens/{token_id}", HandleAsync)
+            .RequireAuthorization(Policies.Administer)
+            .Produces(StatusCodes.Status204NoContent);
+
+    private static async Task<IResult> HandleAsync(
+        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "token_id")] string tokenId,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "organization_id")] string? organizationId,
+        ClaimsPrincipal user, OrganizationWriter writer, TimeProvider clock, CancellationToken ct)
+    {
+        if (!user.Owns(organizationId)) return Problem.NotFound("organization");
+        if (!Guid.TryParse(tokenId, out var id)) return Problem.NotFound("token");
+        var decision = await writer.ChangeAsync(user.OrganizationOf(),
+            org => RevokeToken.Decide(org, user.ActorOf(), id, clock.GetUtcNow()), ct);
+        return decision.Refusal is { } refusal ? Problem.Refused(refusal) : Results.NoContent();
+    }
+}

@@ -1,0 +1,61 @@
+using JasperFx.Events;
+using Ledger.Domain.Consumers;
+using Marten;
+using Marten.Events.Projections;
+
+namespace Ledger.Projections.Audit;
+
+/// <summary>
+/// Async projection of who changed what about a consumer into <see cref="AuditLogTable"/>. An
+/// entry's time is the time the event records, so replaying history reproduces it exactly.
+/// </summary>
+public sealed partial class AuditTrailProjection : EventProjection
+{
+    public const string ProjectionName = "audit_trail";
+
+    public AuditTrailProjection()
+    {
+        Name = ProjectionName;
+        IncludeType<TagAdded>();
+        IncludeType<TagRemoved>();
+        IncludeType<OverrideChanged>();
+        IncludeType<ConsumerRegistered>();
+        IncludeType<ConsumerRetired>();
+    }
+
+    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
+    {
+        switch (e.Data)
+        {
+            case TagAdded t:
+                Insert(operations, e, t.OrganizationId, t.AddedAt, t.Actor, "tag_added", t.EndUserId, tag: t.Tag);
+                break;
+            case TagRemoved t:
+                Insert(operations, e, t.OrganizationId, t.RemovedAt, t.Actor, "tag_removed", t.EndUserId, tag: t.Tag);
+                break;
+            case OverrideChanged o:
+                Insert(operations, e, o.OrganizationId, o.ChangedAt, o.Actor, "override_changed", o.EndUserId,
+                    before: AuditJson.Of(o.Before), after: AuditJson.Of(o.After), notes: o.After.Notes);
+                break;
+            // Traffic registering a consumer is not a person's act; pre-registration and bulk import are.
+            case ConsumerRegistered { Actor: { } actor } r:
+                Insert(operations, e, r.OrganizationId, r.RegisteredAt, actor, "consumer_registered", r.EndUserId,
+                    notes: r.Source is RegistrationSource.BulkImport ? "bulk import" : null);
+                break;
+            case ConsumerRetired r:
+                Insert(operations, e, r.OrganizationId, r.RetiredAt, r.Actor, "consumer_retired", r.EndUserId);
+                break;
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    private static void Insert(
+        IDocumentOperations operations, IEvent e, Guid organizationId, DateTimeOffset at, string actor, string action,
+        string endUserId, string? tag = null, string? before = null, string? after = null, string? notes = null) =>
+        operations.QueueSqlCommand(
+            $"""
+            insert into {AuditLogTable.Name} (id, organization_id, at, actor, action, end_user_id, tag, before, after, notes)
+            values (?, ?, ?, ?, ?, ?, ?::text, ?::jsonb, ?::jsonb, ?::text) on conflict (id) do nothing
+            """,
+            e.Id, organizationId, at.ToUniversalTime(), actor, action, endUserId, tag!, before!, after!, notes!);
+}

@@ -1,0 +1,29 @@
+using Ledger.Projections.Storage;
+using Weasel.Postgresql.Tables;
+
+namespace Ledger.Projections.ConsumerOverrides;
+
+/// <summary>Consumers' own caps and budgets: a row only for a consumer whose override sets something.</summary>
+public static class ConsumerOverridesTable
+{
+    public const string Name = LedgerSchema.Name + ".consumer_overrides";
+
+    public static Table Definition()
+    {
+        var table = new Table(Name);
+        table.AddColumn<Guid>("organization_id").AsPrimaryKey();
+        table.AddColumn<string>("end_user_id").AsPrimaryKey();
+        table.AddColumn("rpm_limit", "bigint");
+        table.AddColumn("tpm_limit", "bigint");
+        table.AddColumn("max_budget", "numeric");
+        table.AddColumn("budget_duration", "text");
+        table.AddColumn("period_budget", "numeric");
+        table.AddColumn("period_start", "timestamptz");
+        table.AddColumn("period_end", "timestamptz");
+        table.AddColumn("markup_percentage", "numeric");
+        table.AddColumn("notes", "text");
+        table.AddColumn("updated_at", "timestamptz").NotNull();
+        table.AddColumn<string>("updated_by").NotNull();
+        return table;
+    }
+}
