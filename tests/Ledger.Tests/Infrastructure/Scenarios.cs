@@ -17,6 +17,41 @@ public sealed class Scenarios(LedgerApp app)
         return new TestOrganization(created.OrganizationId, Client(created.OwnerToken), Client(created.IngestToken), app.CreateClient());
     }
 
+    /// <summary>A member added by the organization's owner with POST /api/members; the client carries its token.</summary>
+    public async Task<HttpClient> MemberAsync(TestOrganization org, string userId, string role)
+    {
+        var response = await org.Owner.PostAsJsonAsync("/api/members", new { organization_id = org.Id, user_id = userId, role });
+        var body = await response.JsonAsync(System.Net.HttpStatusCode.Created);
+        return Client(body.GetProperty("token").GetString()!);
+    }
+
+    /// <summary>Registers a gateway key owned by a member, through POST /api/keys.</summary>
+    public static async Task RegisterKeyAsync(TestOrganization org, string keyId, string owner, string? team = "production")
+    {
+        var response = await org.Owner.PostAsJsonAsync("/api/keys", new { organization_id = org.Id, key_id = keyId, team_id = team, owner_user_id = owner });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public static async Task<HttpResponseMessage> PreRegisterAsync(HttpClient client, Guid org, string endUserId,
+        decimal? maxBudget = null, long? rpm = null, long? tpm = null, string? notes = null) =>
+        await client.PostAsJsonAsync("/api/end-users/create",
+            new { organization_id = org, end_user_id = endUserId, max_budget = maxBudget, rpm_limit = rpm, tpm_limit = tpm, notes });
+
+    public static async Task<HttpResponseMessage> AddTagAsync(HttpClient client, Guid org, string endUserId, string tag) =>
+        await client.PostAsJsonAsync("/api/end-users/tags", new { organization_id = org, end_user_id = endUserId, tag });
+
+    /// <summary>PUT /api/end-users/overrides with the given fields; every field left out is sent as null (no cap).</summary>
+    public static async Task<HttpResponseMessage> PutOverrideAsync(HttpClient client, Guid org, string endUserId, object? fields = null)
+    {
+        var body = new Dictionary<string, object?> { ["organization_id"] = org, ["end_user_id"] = endUserId };
+        foreach (var p in fields?.GetType().GetProperties() ?? []) body[p.Name] = p.GetValue(fields);
+        return await client.PutAsJsonAsync("/api/end-users/overrides", body);
+    }
+
+    /// <summary>Waits until the async projections (the audit trail) have caught up with every event.</summary>
+    public async Task AsyncProjectionsCaughtUpAsync() =>
+        await Marten.Events.TestingExtensions.WaitForNonStaleProjectionDataAsync(app.Store, TimeSpan.FromSeconds(30));
+
     public HttpClient Client(string token)
     {
         var client = app.CreateClient();
