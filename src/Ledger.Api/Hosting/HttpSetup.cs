@@ -32,6 +32,8 @@ public static class HttpSetup
             o.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
             // A misspelt field ("rpm_limt") must not silently read as null, which would remove a cap.
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            // Numbers are numbers: the web defaults would read "60" as 60.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         // Unreadable bodies throw, so BadRequestExceptionHandler answers them with a problem document.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

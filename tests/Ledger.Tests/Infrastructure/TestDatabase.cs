@@ -4,7 +4,7 @@ using Testcontainers.PostgreSql;
 namespace Ledger.Tests.Infrastructure;
 
 /// <summary>
-/// The real PostgreSQL the tests run against: <c>LEDGER_DB</c> when set (./ledger test sets it),
+/// The real PostgreSQL the tests run against: a fresh database beside <c>LEDGER_DB</c> when that is set (./ledger test sets it),
 /// otherwise a Testcontainers PostgreSQL when a Docker engine answers, otherwise a clear failure.
 /// </summary>
 public static class TestDatabase
@@ -29,9 +29,55 @@ public static class TestDatabase
     private static async Task<string> ResolveAsync()
     {
         var configured = Environment.GetEnvironmentVariable("LEDGER_DB");
-        var connectionString = configured ?? await StartContainerAsync();
-        await ResetAsync(connectionString);
-        return connectionString;
+        if (configured is null) return await StartContainerAsync();
+        return await CreateRunDatabaseAsync(configured);
+    }
+
+    /// <summary>
+    /// Each run gets a database of its own next to the configured one, so runs from two shells or
+    /// two checkouts never wipe each other's data; it is dropped when the run ends. Databases left
+    /// by runs that died are dropped by the next run (a database in use refuses to be dropped).
+    /// </summary>
+    private static async Task<string> CreateRunDatabaseAsync(string configured)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(configured);
+        var prefix = builder.Database + "_run_";
+        var name = prefix + Environment.ProcessId;
+        await using (var admin = new NpgsqlConnection(configured))
+        {
+            await admin.OpenAsync();
+            var stale = new List<string>();
+            await using (var list = new NpgsqlCommand("select datname from pg_database where starts_with(datname, $1)", admin))
+            {
+                list.Parameters.AddWithValue(prefix);
+                await using var reader = await list.ExecuteReaderAsync();
+                while (await reader.ReadAsync()) stale.Add(reader.GetString(0));
+            }
+            foreach (var db in stale)
+            {
+                try { await new NpgsqlCommand($"drop database if exists \"{db}\"", admin).ExecuteNonQueryAsync(); }
+                catch (PostgresException) { } // another run's, still in use
+            }
+            await new NpgsqlCommand($"create database \"{name}\"", admin).ExecuteNonQueryAsync();
+        }
+        builder.Database = name;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Drop(configured, name);
+        return builder.ConnectionString;
+    }
+
+    private static void Drop(string configured, string name)
+    {
+        try
+        {
+            NpgsqlConnection.ClearAllPools();
+            using var admin = new NpgsqlConnection(configured);
+            admin.Open();
+            new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", admin).ExecuteNonQuery();
+        }
+        catch (NpgsqlException)
+        {
+            // the next run drops it
+        }
     }
 
     private static async Task<string> StartContainerAsync()
@@ -49,14 +95,5 @@ public static class TestDatabase
                 "Run the suite with ./ledger test, which starts a private PostgreSQL, or set LEDGER_DB to an Npgsql " +
                 "connection string of a database the tests may wipe.", e);
         }
-    }
-
-    /// <summary>Each run starts from an empty schema; Marten recreates it when the app starts.</summary>
-    private static async Task ResetAsync(string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand("drop schema if exists ledger cascade", connection);
-        await drop.ExecuteNonQueryAsync();
     }
 }
