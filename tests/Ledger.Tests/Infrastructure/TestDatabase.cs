@@ -36,13 +36,17 @@ public static class TestDatabase
     /// <summary>
     /// Each run gets a database of its own next to the configured one, so runs from two shells or
     /// two checkouts never wipe each other's data; it is dropped when the run ends. Databases left
-    /// by runs that died are dropped by the next run (a database in use refuses to be dropped).
+    /// by runs that died are dropped by a run at least six hours later.
     /// </summary>
+    private const long StaleAfterSeconds = 6 * 3600;
+
     private static async Task<string> CreateRunDatabaseAsync(string configured)
     {
         var builder = new NpgsqlConnectionStringBuilder(configured);
         var prefix = builder.Database + "_run_";
-        var name = prefix + Environment.ProcessId;
+        // The start time in the name tells a dead run's database from one another run has just made.
+        var started = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var name = $"{prefix}{started}_{Environment.ProcessId}";
         await using (var admin = new NpgsqlConnection(configured))
         {
             await admin.OpenAsync();
@@ -51,7 +55,11 @@ public static class TestDatabase
             {
                 list.Parameters.AddWithValue(prefix);
                 await using var reader = await list.ExecuteReaderAsync();
-                while (await reader.ReadAsync()) stale.Add(reader.GetString(0));
+                while (await reader.ReadAsync())
+                {
+                    var db = reader.GetString(0);
+                    if (long.TryParse(db[prefix.Length..].Split('_')[0], out var t) && started - t > StaleAfterSeconds) stale.Add(db);
+                }
             }
             foreach (var db in stale)
             {
