@@ -1,5 +1,8 @@
 using System.Net;
+using Ledger.Domain.Consumers;
+using Ledger.Projections.ConsumerOverrides;
 using Ledger.Projections.Consumers;
+using Ledger.Projections.ConsumerTags;
 using Ledger.Projections.OrganizationUsage;
 using Ledger.Tests.Infrastructure;
 using Npgsql;
@@ -14,7 +17,41 @@ public sealed class RebuildingReadModelsTests(LedgerApp app)
     [Theory]
     [InlineData(ConsumerTotalsProjection.ProjectionName, ConsumersTable.Name)]
     [InlineData(OrganizationUsageProjection.ProjectionName, OrganizationUsageTable.Name)]
+    [InlineData(ConsumerTagsProjection.ProjectionName, ConsumerTagsTable.Name)]
+    [InlineData(ConsumerOverridesProjection.ProjectionName, ConsumerOverridesTable.Name)]
     public async Task rebuilding_from_events_reproduces_the_live_rows(string projection, string table)
+    {
+        var org = await GivenHistoryAsync();
+        var live = await RowsAsync(table, org.Id);
+        Assert.NotEmpty(live);
+
+        await using (var wipe = new NpgsqlConnection(app.ConnectionString))
+        {
+            await wipe.OpenAsync();
+            await new NpgsqlCommand($"delete from {table} where organization_id = '{org.Id}'", wipe).ExecuteNonQueryAsync();
+        }
+        using var daemon = await app.Store.BuildProjectionDaemonAsync();
+        await daemon.RebuildProjectionAsync(projection, TimeSpan.FromMinutes(2), CancellationToken.None);
+
+        Assert.Equal(live, await RowsAsync(table, org.Id));
+    }
+
+    [Fact]
+    public async Task rebuilding_the_consumer_snapshots_reproduces_each_consumers_state()
+    {
+        var org = await GivenHistoryAsync();
+        var ids = Enumerable.Range(0, 4).Select(i => ConsumerStream.Key(org.Id, $"tenant_{i}")).ToArray();
+        var live = await SnapshotsAsync(ids);
+        Assert.Equal(4, live.Count);
+
+        using var daemon = await app.Store.BuildProjectionDaemonAsync();
+        await daemon.RebuildProjectionAsync<Consumer>(TimeSpan.FromMinutes(2), CancellationToken.None);
+
+        Assert.Equal(live, await SnapshotsAsync(ids));
+    }
+
+    /// <summary>Usage over several consumers and keys, then tags, overrides, a retirement and a return.</summary>
+    private async Task<TestOrganization> GivenHistoryAsync()
     {
         var org = await app.Scenarios.OrganizationAsync();
         var day = new DateTimeOffset(2026, 10, 1, 12, 0, 0, TimeSpan.Zero);
@@ -22,18 +59,24 @@ public sealed class RebuildingReadModelsTests(LedgerApp app)
             .Select(i => UsageRecord($"r{i}", i % 7 == 0 ? null : $"tenant_{i % 4}", key: $"key_{i % 3}",
                 input: i, output: 2 * i, cost: 0.001m * i, at: day.AddHours(i)))
             .ToArray())).JsonAsync(HttpStatusCode.Accepted);
-        var live = await RowsAsync(table, org.Id);
-        Assert.NotEmpty(live);
+        await PutOverrideAsync(org.Owner, org.Id, "tenant_1", new { rpm_limit = 60, notes = "pro" });
+        await PutOverrideAsync(org.Owner, org.Id, "tenant_2", new { max_budget = 5m });
+        await PutOverrideAsync(org.Owner, org.Id, "tenant_2", new { max_budget = 7m, budget_duration = "weekly", period_budget = 1m });
+        await AddTagAsync(org.Owner, org.Id, "tenant_1", "plan:pro");
+        var gone = await (await AddTagAsync(org.Owner, org.Id, "tenant_1", "trial")).JsonAsync(HttpStatusCode.Created);
+        await org.Owner.DeleteAsync($"/api/end-users/tags?id={gone.GetProperty("id").GetGuid()}&organization_id={org.Id}");
+        await AddTagAsync(org.Owner, org.Id, "tenant_3", "region:eu");
+        await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=tenant_0");
+        await PreRegisterAsync(org.Owner, org.Id, "tenant_3", rpm: 10);
+        await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=tenant_3");
+        await (await PostUsageAsync(org.Ingest, UsageRecord("r_back", "tenant_3", at: day.AddDays(3)))).JsonAsync(HttpStatusCode.Accepted);
+        return org;
+    }
 
-        await using (var wipe = new NpgsqlConnection(app.ConnectionString))
-        {
-            await wipe.OpenAsync();
-            await new NpgsqlCommand($"update {table} set requests = requests + 1000", wipe).ExecuteNonQueryAsync();
-        }
-        using var daemon = await app.Store.BuildProjectionDaemonAsync();
-        await daemon.RebuildProjectionAsync(projection, TimeSpan.FromMinutes(2), CancellationToken.None);
-
-        Assert.Equal(live, await RowsAsync(table, org.Id));
+    private async Task<List<string>> SnapshotsAsync(string[] ids)
+    {
+        await using var session = app.Store.QuerySession();
+        return [.. (await session.LoadManyAsync<Consumer>(ids)).OrderBy(c => c.Id).Select(c => System.Text.Json.JsonSerializer.Serialize(c))];
     }
 
     private async Task<List<string>> RowsAsync(string table, Guid org)
