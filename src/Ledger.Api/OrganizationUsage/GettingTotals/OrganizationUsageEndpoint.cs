@@ -8,7 +8,7 @@ public static class OrganizationUsageEndpoint
 {
     public static void MapOrganizationUsage(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/usage/totals", HandleAsync)
-            .RequireAuthorization(Policies.Read)
+            .RequireAuthorization(Policies.Administer)
             .Produces<OrganizationUsageQuery.Totals>();
 
     private static async Task<IResult> HandleAsync(
