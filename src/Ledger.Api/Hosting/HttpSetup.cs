@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FluentValidation;
+using Ledger.Api.Validation;
 using Ledger.Api.Access.Members;
 using Ledger.Api.Access.Tokens;
 using Ledger.Api.Audit;
@@ -38,6 +39,7 @@ public static class HttpSetup
         // Unreadable bodies throw, so BadRequestExceptionHandler answers them with a problem document.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddHostedService<AuditRetention>();
+        ValidationFilter.UseWireNames();
         services.Scan(scan => scan.FromAssemblyOf<Program>()
             .AddClasses(c => c.AssignableTo(typeof(IValidator<>))).AsImplementedInterfaces().WithSingletonLifetime()
             .AddClasses(c => c.Where(t => ServiceSuffixes.Any(s => t.Name.EndsWith(s, StringComparison.Ordinal)))).AsSelf().WithSingletonLifetime());

@@ -10,7 +10,11 @@ namespace Ledger.Api.Validation;
 /// </summary>
 public sealed class ValidationFilter : IEndpointFilter
 {
-    static ValidationFilter()
+    /// <summary>
+    /// Names fields as they are on the wire. Validators capture names when first built, so this
+    /// runs once at start-up, before any validator is (an import uses one outside this filter).
+    /// </summary>
+    public static void UseWireNames()
     {
         ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : Snake(member.Name);
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : Snake(member.Name);

@@ -17,8 +17,13 @@ public sealed class OverrideTests(LedgerApp app)
 
         var put = await (await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new
         {
-            rpm_limit = 60, tpm_limit = 100_000, max_budget = 25.00m, budget_duration = "monthly", period_budget = 10m,
-            markup_percentage = 15m, notes = "Pro plan — Q3 2026 contract",
+            rpm_limit = 60,
+            tpm_limit = 100_000,
+            max_budget = 25.00m,
+            budget_duration = "monthly",
+            period_budget = 10m,
+            markup_percentage = 15m,
+            notes = "Pro plan — Q3 2026 contract",
         })).JsonAsync(HttpStatusCode.OK);
 
         Assert.Equal(60, put.GetProperty("rpm_limit").GetInt64());
@@ -56,7 +61,9 @@ public sealed class OverrideTests(LedgerApp app)
 
         await (await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new
         {
-            period_budget = 50m, period_start = "2026-11-01T02:00:00+02:00", period_end = "2026-12-01",
+            period_budget = 50m,
+            period_start = "2026-11-01T02:00:00+02:00",
+            period_end = "2026-12-01",
         })).JsonAsync(HttpStatusCode.OK);
 
         var listed = Assert.Single(await OverridesAsync(org.Owner, org.Id));
