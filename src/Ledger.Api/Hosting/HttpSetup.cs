@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FluentValidation;
-using Ledger.Api.Validation;
 using Ledger.Api.Access.Members;
 using Ledger.Api.Access.Tokens;
 using Ledger.Api.Audit;
@@ -15,6 +14,7 @@ using Ledger.Api.Consumers.Tagging;
 using Ledger.Api.Keys.Registering;
 using Ledger.Api.OrganizationUsage.GettingTotals;
 using Ledger.Api.Usage.Settling;
+using Ledger.Api.Validation;
 
 namespace Ledger.Api.Hosting;
 
@@ -35,6 +35,9 @@ public static class HttpSetup
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             // Numbers are numbers: the web defaults would read "60" as 60.
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            // "USER_ID" is not user_id, and a field given twice is an error rather than the last one winning.
+            o.SerializerOptions.PropertyNameCaseInsensitive = false;
+            o.SerializerOptions.AllowDuplicateProperties = false;
         });
         // Unreadable bodies throw, so BadRequestExceptionHandler answers them with a problem document.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -58,6 +61,7 @@ public static class HttpSetup
         app.MapListMembers();
         app.MapIssueToken();
         app.MapRevokeToken();
+        app.MapIssueIngestToken();
         app.MapRegisterKey();
         app.MapPreRegister();
         app.MapBulkImport();

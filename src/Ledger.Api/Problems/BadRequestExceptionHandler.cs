@@ -17,6 +17,8 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e => (StatusCodes.Status413PayloadTooLarge, "body", e.Message),
             JsonException e => (StatusCodes.Status400BadRequest, JsonField(e.Path), FirstLine(e.Message)),
             BadHttpRequestException { InnerException: JsonException e } => (StatusCodes.Status400BadRequest, JsonField(e.Path), FirstLine(e.Message)),
+            BadHttpRequestException { StatusCode: 400 } e when e.Message.Contains("no body was provided", StringComparison.Ordinal) =>
+                (StatusCodes.Status400BadRequest, "body", "A JSON body is required."),
             BadHttpRequestException e => (e.StatusCode, "body", e.Message),
             _ => (0, "", ""),
         };

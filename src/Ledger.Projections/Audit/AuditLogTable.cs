@@ -24,7 +24,9 @@ public static class AuditLogTable
         table.AddColumn("before", "jsonb");
         table.AddColumn("after", "jsonb");
         table.AddColumn("notes", "text");
-        table.Indexes.Add(new IndexDefinition("audit_log_by_time") { Columns = ["organization_id", "at", "id"] });
+        // The event's position in the log: orders entries that share a time (one request's events).
+        table.AddColumn<long>("seq").NotNull().DefaultValue(0L);
+        table.Indexes.Add(new IndexDefinition("audit_log_by_time") { Columns = ["organization_id", "at", "seq"] });
         return table;
     }
 }

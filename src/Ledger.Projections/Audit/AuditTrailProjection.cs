@@ -54,8 +54,8 @@ public sealed partial class AuditTrailProjection : EventProjection
         string endUserId, string? tag = null, string? before = null, string? after = null, string? notes = null) =>
         operations.QueueSqlCommand(
             $"""
-            insert into {AuditLogTable.Name} (id, organization_id, at, actor, action, end_user_id, tag, before, after, notes)
-            values (?, ?, ?, ?, ?, ?, ?::text, ?::jsonb, ?::jsonb, ?::text) on conflict (id) do nothing
+            insert into {AuditLogTable.Name} (id, organization_id, at, actor, action, end_user_id, tag, before, after, notes, seq)
+            values (?, ?, ?, ?, ?, ?, ?::text, ?::jsonb, ?::jsonb, ?::text, ?) on conflict (id) do nothing
             """,
-            e.Id, organizationId, at.ToUniversalTime(), actor, action, endUserId, tag!, before!, after!, notes!);
+            e.Id, organizationId, at.ToUniversalTime(), actor, action, endUserId, tag!, before!, after!, notes!, e.Sequence);
 }

@@ -15,7 +15,8 @@ public sealed class AddMemberRequestValidator : AbstractValidator<AddMemberReque
     public AddMemberRequestValidator()
     {
         RuleFor(r => r.OrganizationId).NotEmpty();
-        RuleFor(r => r.UserId).Identifier();
+        // The id is a path segment of /api/members/{user_id}, where an encoded '/' cannot be told apart.
+        RuleFor(r => r.UserId).Identifier().Must(u => u is null || !u.Contains('/')).WithMessage("'user_id' must not contain '/'.");
         RuleFor(r => r.Role).Must(r => MemberRoles.Parse(r) is not null)
             .WithMessage($"'role' must be one of {string.Join(", ", MemberRoles.Names)}.");
     }

@@ -27,7 +27,7 @@ public sealed class AuditLogQuery(NpgsqlDataSource dataSource, TimeProvider cloc
         batch.BatchCommands.Add(SqlBatch.Command(
             $"""
             select id, at, actor, action, end_user_id, tag, before::text, after::text, notes from {AuditLogTable.Name}
-            where {filter} order by at desc, id desc limit {PageSize} offset $6
+            where {filter} order by at desc, seq desc limit {PageSize} offset $6
             """, organizationId, from, until, endUserId, actor, (page - 1) * PageSize));
         batch.BatchCommands.Add(SqlBatch.Command($"select count(*) from {AuditLogTable.Name} where {filter}",
             organizationId, from, until, endUserId, actor));

@@ -4,8 +4,8 @@ using Ledger.Domain.Organizations;
 namespace Ledger.Domain.Access.Members;
 
 /// <summary>
-/// Re-roling a member. Only an owner may make or unmake an owner, and the last owner keeps the
-/// role, so an organization can never lock itself out.
+/// Re-roling a member. Only an owner may make or unmake an owner, and an owner steps down only
+/// while another owner holds a live token, so an organization can never lock itself out.
 /// </summary>
 public static class ChangeRole
 {
@@ -16,8 +16,9 @@ public static class ChangeRole
         if (current == role) return Decision.Nothing;
         if ((role is Role.Owner || current is Role.Owner) && org.RoleOf(actor) is not Role.Owner)
             return Decision.Refuse(RefusalKind.Forbidden, "role", "Only an owner may grant or take away the owner role.");
-        if (current is Role.Owner && org.Owners == 1)
-            return Decision.Refuse(RefusalKind.Conflict, "role", $"'{userId}' is the last owner; make another member owner first.");
+        if (current is Role.Owner && !org.Tokens.Values.Any(t => t.UserId is { } u && u != userId && org.RoleOf(u) is Role.Owner))
+            return Decision.Refuse(RefusalKind.Conflict, "role",
+                $"'{userId}' is the last owner holding a token; make another member owner (with a token) first.");
         return Decision.Of(new MemberRoleChanged(org.OrganizationId, userId, current, role, actor, now));
     }
 }

@@ -14,4 +14,8 @@ public static class IssueToken
             return Decision.Refuse(RefusalKind.Forbidden, "user_id", "Only an owner may issue a token to an owner.");
         return Decision.Of(new TokenIssued(org.OrganizationId, tokenId, tokenHash, role, userId, actor, now));
     }
+
+    /// <summary>Another ingest token for the gateway, e.g. to rotate the one <c>org create</c> printed.</summary>
+    public static Decision ForGateway(Organization org, string actor, Guid tokenId, string tokenHash, DateTimeOffset now) =>
+        Decision.Of(new TokenIssued(org.OrganizationId, tokenId, tokenHash, Role.Ingest, null, actor, now));
 }
