@@ -34,8 +34,7 @@ public sealed class BearerTokenHandler(
         if (found.UserId is { } userId)
         {
             var member = await session.LoadAsync<Member>(Member.Key(found.OrganizationId, userId), Context.RequestAborted);
-            if (member is null) return AuthenticateResult.Fail("Unknown member");
-            role = member.Role;
+            role = member?.Role ?? found.Role; // no member document: an organization created before members were projected
         }
 
         var identity = new ClaimsIdentity(

@@ -26,11 +26,17 @@ public sealed class ConsumerWriter(IDocumentStore store, NpgsqlDataSource dataSo
         var ids = endUserIds.Distinct(StringComparer.Ordinal).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await LockAsync(connection, tx, organizationId, ids, ct);
+        var claimed = await LockAsync(connection, tx, organizationId, ids, ct);
 
         await using var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(tx));
         var current = (await session.LoadManyAsync<Consumer>(ct, ids.Select(id => ConsumerStream.Key(organizationId, id))))
             .ToDictionary(c => c.EndUserId, StringComparer.Ordinal);
+        // A known consumer without a snapshot (registered before snapshots were kept) is folded from
+        // its stream, and the snapshot stored first, so the inline projection applies the new events to it.
+        foreach (var id in ids.Where(id => !claimed.Contains(id) && !current.ContainsKey(id)))
+            if (await session.Events.AggregateStreamAsync<Consumer>(ConsumerStream.Key(organizationId, id), token: ct) is { } folded)
+                session.Store(current[id] = folded);
+        await session.SaveChangesAsync(ct);
         var decisions = ids.ToDictionary(id => id, id => decide(id, current.GetValueOrDefault(id)), StringComparer.Ordinal);
         if (decisions.Values.Any(d => d.IsRefused)) return decisions; // rolled back on dispose
 
@@ -51,19 +57,27 @@ public sealed class ConsumerWriter(IDocumentStore store, NpgsqlDataSource dataSo
             _ => Consumer.IsActive(before),
         };
 
-    /// <summary>Inserts or locks each registry row, in key order like ingest, so lockers never deadlock.</summary>
-    private async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid org, string[] ids, CancellationToken ct)
+    /// <summary>
+    /// Inserts or locks each registry row, in key order like ingest, so lockers never deadlock.
+    /// An existing row is only locked (<c>do update ... where false</c> updates nothing), so
+    /// ingest's <c>on conflict do nothing</c> does not wait for it.
+    /// </summary>
+    private async Task<HashSet<string>> LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid org, string[] ids, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
             $"""
             insert into {ConsumerRegistryTable.Name} as r (organization_id, end_user_id, registered_at)
             select $1, u, $3 from unnest($2::text[]) u order by 1, 2
-            on conflict (organization_id, end_user_id) do update set registered_at = r.registered_at
+            on conflict (organization_id, end_user_id) do update set registered_at = r.registered_at where false
+            returning end_user_id
             """, connection, tx);
         command.Parameters.Add(new NpgsqlParameter { Value = org });
         command.Parameters.Add(new NpgsqlParameter { Value = ids });
         command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
-        await command.ExecuteNonQueryAsync(ct);
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) claimed.Add(reader.GetString(0)); // only inserted rows come back
+        return claimed;
     }
 
     /// <summary>A consumer that is not (or no longer) active has no registry row: its next traffic registers it.</summary>

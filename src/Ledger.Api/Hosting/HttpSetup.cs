@@ -38,6 +38,7 @@ public static class HttpSetup
             // "USER_ID" is not user_id, and a field given twice is an error rather than the last one winning.
             o.SerializerOptions.PropertyNameCaseInsensitive = false;
             o.SerializerOptions.AllowDuplicateProperties = false;
+            o.SerializerOptions.Converters.Add(new UtcTimestampConverter());
         });
         // Unreadable bodies throw, so BadRequestExceptionHandler answers them with a problem document.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

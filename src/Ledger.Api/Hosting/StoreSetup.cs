@@ -48,7 +48,7 @@ public static class StoreSetup
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             // Async projections (the audit trail) run on exactly one node at a time; another takes over when it dies.
-            .AddAsyncDaemon(DaemonMode.HotCold);
+            .AddAsyncDaemon(configuration.GetValue("Ledger:AsyncProjections", DaemonMode.HotCold));
         return services;
     }
 }

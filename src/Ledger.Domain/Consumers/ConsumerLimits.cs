@@ -28,5 +28,6 @@ public sealed record ConsumerLimits(
 
     public const int NotesMaxLength = 500;
 
-    public bool IsNone => this == None;
+    /// <summary>A method, not a property, so that it is never serialized into events.</summary>
+    public bool SetsNothing() => this == None;
 }

@@ -19,7 +19,7 @@ public sealed class ConsumerOverridesProjection : IProjection
         {
             switch (e.Data)
             {
-                case OverrideChanged { After.IsNone: true } o:
+                case OverrideChanged o when o.After.SetsNothing():
                     Delete(operations, o.OrganizationId, o.EndUserId);
                     break;
                 case OverrideChanged o:

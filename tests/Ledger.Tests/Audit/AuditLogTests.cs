@@ -31,6 +31,9 @@ public sealed class AuditLogTests(LedgerApp app)
         Assert.Equal("plan:pro", entries[3].GetProperty("tag").GetString());
 
         var change = entries[2];
+        string[] fields = ["rpm_limit", "tpm_limit", "max_budget", "budget_duration", "period_budget", "period_start", "period_end", "markup_percentage", "notes"];
+        Assert.Equal(fields.Order(), change.GetProperty("before").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(fields.Order(), change.GetProperty("after").EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(60, change.GetProperty("before").GetProperty("rpm_limit").GetInt64());
         Assert.Equal("trial", change.GetProperty("before").GetProperty("notes").GetString());
         Assert.Equal(JsonValueKind.Null, change.GetProperty("before").GetProperty("max_budget").ValueKind);

@@ -16,7 +16,8 @@ public sealed class AddMemberRequestValidator : AbstractValidator<AddMemberReque
     {
         RuleFor(r => r.OrganizationId).NotEmpty();
         // The id is a path segment of /api/members/{user_id}, where an encoded '/' cannot be told apart.
-        RuleFor(r => r.UserId).Identifier().Must(u => u is null || !u.Contains('/')).WithMessage("'user_id' must not contain '/'.");
+        RuleFor(r => r.UserId).Identifier().Must(u => u is null || (!u.Contains('/') && u is not ("." or "..")))
+            .WithMessage("'user_id' must not contain '/' or be '.' or '..'.");
         RuleFor(r => r.Role).Must(r => MemberRoles.Parse(r) is not null)
             .WithMessage($"'role' must be one of {string.Join(", ", MemberRoles.Names)}.");
     }

@@ -52,7 +52,8 @@ public static class BulkImportEndpoint
             return Refused(400, "Some rows are invalid; nothing was imported.", problems);
 
         var (org, actor, now) = (user.OrganizationOf(), user.ActorOf(), clock.GetUtcNow());
-        var caps = rows.ToDictionary(r => r.Request.EndUserId!, r => r.Request.Caps, StringComparer.Ordinal);
+        var given = ImportRows.Given(header);
+        var caps = rows.ToDictionary(r => r.Request.EndUserId!, r => r.Request.Caps with { Given = given }, StringComparer.Ordinal);
         var decisions = await writer.ChangeManyAsync(org, caps.Keys,
             (id, consumer) => RegisterConsumer.Decide(consumer, org, id, RegistrationSource.BulkImport, caps[id], actor, now), ct);
         var registered = decisions.Values.Count(d => d.Events.OfType<ConsumerRegistered>().Any());

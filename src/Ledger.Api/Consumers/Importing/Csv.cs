@@ -9,7 +9,7 @@ public sealed record CsvRecord(int Line, IReadOnlyList<string> Fields);
 public sealed record CsvSyntaxError(int Line, string Message);
 
 /// <summary>
-/// RFC 4180 CSV: comma-separated fields, records ending in CRLF or LF, fields optionally quoted
+/// RFC 4180 CSV: comma-separated fields, records ending in CRLF, LF or CR, fields optionally quoted
 /// with "" standing for a quote inside them (so a quoted field may hold commas and line breaks).
 /// Blank lines are skipped. A stray quote is an error rather than a guess.
 /// </summary>
@@ -49,7 +49,7 @@ public static class Csv
             var ch = end ? '\n' : text[i];
             if (ch == ',') { fields.Add(field.ToString()); field.Clear(); i++; continue; }
             if (ch == '\r' && i + 1 < text.Length && text[i + 1] == '\n') { i++; continue; }
-            if (ch == '\n')
+            if (ch is '\n' or '\r') // a lone CR (old Mac files) ends a line too
             {
                 fields.Add(field.ToString());
                 field.Clear();

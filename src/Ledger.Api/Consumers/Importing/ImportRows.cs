@@ -1,6 +1,7 @@
 using System.Globalization;
 using FluentValidation;
 using Ledger.Api.Consumers.Registering;
+using Ledger.Domain.Consumers.Registering;
 
 namespace Ledger.Api.Consumers.Importing;
 
@@ -26,6 +27,14 @@ public static class ImportRows
             if (names.Count(n => n == name) > 1) return new ImportProblem(header.Line, name, $"Column '{name}' appears twice.");
         }
         return names.Contains("end_user_id") ? null : new ImportProblem(header.Line, "end_user_id", "The header has no end_user_id column.");
+    }
+
+    /// <summary>The override fields the file sets: a column left out leaves that field of existing consumers alone.</summary>
+    public static CapFields Given(CsvRecord header)
+    {
+        var names = header.Fields.Select(f => f.Trim()).ToHashSet();
+        return (names.Contains("max_budget") ? CapFields.MaxBudget : 0) | (names.Contains("rpm_limit") ? CapFields.RpmLimit : 0)
+            | (names.Contains("tpm_limit") ? CapFields.TpmLimit : 0) | (names.Contains("notes") ? CapFields.Notes : 0);
     }
 
     public static (List<ImportRow> Rows, List<ImportProblem> Problems) Read(

@@ -14,7 +14,8 @@ public sealed record OverrideRequest(
     public ConsumerLimits Limits => new(
         RpmLimit, TpmLimit, MaxBudget,
         BudgetDuration is null ? null : Enum.Parse<BudgetDuration>(BudgetDuration, ignoreCase: true),
-        PeriodBudget, PeriodStart?.ToUniversalTime(), PeriodEnd?.ToUniversalTime(), MarkupPercentage, Notes);
+        PeriodBudget, PeriodStart?.ToUniversalTime(), PeriodEnd?.ToUniversalTime(), MarkupPercentage,
+        string.IsNullOrEmpty(Notes) ? null : Notes);
 }
 
 public sealed class OverrideRequestValidator : AbstractValidator<OverrideRequest>

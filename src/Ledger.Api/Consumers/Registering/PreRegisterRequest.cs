@@ -8,7 +8,7 @@ namespace Ledger.Api.Consumers.Registering;
 public sealed record PreRegisterRequest(
     string? OrganizationId, string? EndUserId, decimal? MaxBudget, long? RpmLimit, long? TpmLimit, string? Notes)
 {
-    public RegistrationCaps Caps => new(MaxBudget, RpmLimit, TpmLimit, Notes);
+    public RegistrationCaps Caps => new(MaxBudget, RpmLimit, TpmLimit, string.IsNullOrEmpty(Notes) ? null : Notes);
 }
 
 public sealed class PreRegisterRequestValidator : AbstractValidator<PreRegisterRequest>

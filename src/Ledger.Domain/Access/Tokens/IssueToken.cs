@@ -3,15 +3,16 @@ using Ledger.Domain.Organizations;
 
 namespace Ledger.Domain.Access.Tokens;
 
-/// <summary>Issuing another token to an existing member, e.g. to rotate one. Owners' tokens only by an owner.</summary>
+/// <summary>Issuing another token to an existing member, e.g. to rotate one: by the member itself or by an owner.</summary>
 public static class IssueToken
 {
     public static Decision Decide(Organization org, string actor, string userId, Guid tokenId, string tokenHash, DateTimeOffset now)
     {
         if (org.RoleOf(userId) is not { } role)
             return Decision.Refuse(RefusalKind.NotFound, "user_id", $"'{userId}' is not a member of this organization.");
-        if (role is Role.Owner && org.RoleOf(actor) is not Role.Owner)
-            return Decision.Refuse(RefusalKind.Forbidden, "user_id", "Only an owner may issue a token to an owner.");
+        // A token acts, and is audited, as its member: an admin minting one for someone else could act as them.
+        if (actor != userId && org.RoleOf(actor) is not Role.Owner)
+            return Decision.Refuse(RefusalKind.Forbidden, "user_id", "Only the member itself or an owner may issue a token to a member.");
         return Decision.Of(new TokenIssued(org.OrganizationId, tokenId, tokenHash, role, userId, actor, now));
     }
 

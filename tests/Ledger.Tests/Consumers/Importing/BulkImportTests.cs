@@ -50,6 +50,21 @@ public sealed class BulkImportTests(LedgerApp app)
     }
 
     [Fact]
+    public async Task a_column_left_out_leaves_that_cap_of_existing_consumers_alone()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme", maxBudget: 100m, rpm: 60, notes: "pro");
+
+        await (await ImportAsync(org.Owner, org.Id, "end_user_id,notes\ntenant_acme,vip\ntenant_new,\n")).JsonAsync(HttpStatusCode.OK);
+
+        var acme = await OverrideAsync(org, "tenant_acme");
+        Assert.Equal(100m, acme.GetProperty("max_budget").GetDecimal());
+        Assert.Equal(60, acme.GetProperty("rpm_limit").GetInt64());
+        Assert.Equal("vip", acme.GetProperty("notes").GetString());
+        Assert.Empty(await OverridesAsync(org, "tenant_new"));
+    }
+
+    [Fact]
     public async Task partial_mode_imports_the_good_rows_and_reports_the_bad_ones()
     {
         var org = await app.Scenarios.OrganizationAsync();

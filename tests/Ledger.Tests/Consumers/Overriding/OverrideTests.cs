@@ -63,7 +63,7 @@ public sealed class OverrideTests(LedgerApp app)
         {
             period_budget = 50m,
             period_start = "2026-11-01T02:00:00+02:00",
-            period_end = "2026-12-01",
+            period_end = "2026-12-01T00:00:00",
         })).JsonAsync(HttpStatusCode.OK);
 
         var listed = Assert.Single(await OverridesAsync(org.Owner, org.Id));

@@ -96,14 +96,17 @@ public sealed class MembershipDecisionsTests
     }
 
     [Fact]
-    public void a_token_goes_only_to_a_member_and_an_owners_only_from_an_owner()
+    public void a_token_goes_only_to_a_member_from_itself_or_an_owner()
     {
-        var org = Acme(Added("adam", Role.Admin));
+        var org = Acme(Added("adam", Role.Admin), Added("mia", Role.Member));
 
         Refused(IssueToken.Decide(org, "alice", "nobody", Guid.NewGuid(), "h", Now), RefusalKind.NotFound, "user_id");
         Refused(IssueToken.Decide(org, "adam", "alice", Guid.NewGuid(), "h", Now), RefusalKind.Forbidden, "user_id");
         Assert.Single(IssueToken.Decide(org, "alice", "alice", Guid.NewGuid(), "h", Now).Events);
         Assert.Single(IssueToken.Decide(org, "adam", "adam", Guid.NewGuid(), "h", Now).Events);
+        // an admin minting a token for a member could act, and be audited, as that member
+        Refused(IssueToken.Decide(org, "adam", "mia", Guid.NewGuid(), "h", Now), RefusalKind.Forbidden, "user_id");
+        Assert.Single(IssueToken.Decide(org, "alice", "mia", Guid.NewGuid(), "h", Now).Events);
     }
 
     [Fact]

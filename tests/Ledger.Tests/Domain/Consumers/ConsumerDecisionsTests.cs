@@ -124,7 +124,7 @@ public sealed class ConsumerDecisionsTests
         var retired = consumer.Apply(Assert.IsType<ConsumerRetired>(Assert.Single(RetireConsumer.Decide(consumer, "a", Now).Events)));
 
         Assert.True(retired.Retired);
-        Assert.True(retired.Limits.IsNone);
+        Assert.True(retired.Limits.SetsNothing());
         Assert.Single(retired.Tags);
     }
 }
