@@ -22,7 +22,13 @@ public static class IngestBench
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["LEDGER_DB"] = BenchArgs.Connection });
+        // The write path alone, against COPY: no async daemon in this process. What the daemon costs
+        // an API node is measured end to end by `bench http` (docs/performance.md).
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["LEDGER_DB"] = BenchArgs.Connection,
+            ["Ledger:AsyncProjections"] = "Disabled",
+        });
         builder.Services.AddLedgerStore(builder.Configuration);
         builder.Services.AddLedgerIngest(builder.Configuration);
         using var host = builder.Build();
