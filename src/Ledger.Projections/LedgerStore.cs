@@ -38,9 +38,11 @@ public static class LedgerStore
         opts.Storage.ExtendedSchemaObjects.Add(ConsumerOverridesTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(AuditLogTable.Definition());
 
-        opts.Projections.Add(new AccessTokenProjection(), ProjectionLifecycle.Inline);
-        opts.Projections.Add(new MemberProjection(), ProjectionLifecycle.Inline);
-        opts.Projections.Add(new VirtualKeyProjection(), ProjectionLifecycle.Inline);
+        opts.Schema.For<AccessToken>();
+        opts.Schema.For<Member>();
+        opts.Schema.For<VirtualKey>();
+        opts.Projections.Add(new AccessProjection(), ProjectionLifecycle.Inline, AccessProjection.ProjectionName,
+            o => { foreach (var table in AccessProjection.Tables) o.DeleteDataInTableOnTeardown(table); });
         // The consumer aggregate, kept as a snapshot so a decision loads it by id in the same transaction;
         // the organization aggregate is small and changes rarely, so it is folded live.
         opts.Projections.Add(new ConsumerProjection(), ProjectionLifecycle.Inline);

@@ -1,10 +1,15 @@
 using System.Net;
+using System.Net.Http.Json;
 using Ledger.Domain.Consumers;
+using Ledger.Projections.Access;
 using Ledger.Projections.ConsumerOverrides;
 using Ledger.Projections.Consumers;
 using Ledger.Projections.ConsumerTags;
+using Ledger.Projections.Keys;
+using Ledger.Projections.Members;
 using Ledger.Projections.OrganizationUsage;
 using Ledger.Tests.Infrastructure;
+using Marten;
 using Npgsql;
 using static Ledger.Tests.Infrastructure.Scenarios;
 
@@ -48,6 +53,38 @@ public sealed class RebuildingReadModelsTests(LedgerApp app)
         await daemon.RebuildProjectionAsync<Consumer>(TimeSpan.FromMinutes(2), CancellationToken.None);
 
         Assert.Equal(live, await SnapshotsAsync(ids));
+    }
+
+    [Fact]
+    public async Task rebuilding_access_reproduces_members_keys_and_live_tokens()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        await app.Scenarios.MemberAsync(org, "mia", "member");
+        var adam = await (await org.Owner.PostAsJsonAsync("/api/members", new { organization_id = org.Id, user_id = "adam", role = "viewer" }))
+            .JsonAsync(HttpStatusCode.Created);
+        await org.Owner.PutAsJsonAsync("/api/members/mia", new { organization_id = org.Id, role = "admin" });
+        await org.Owner.DeleteAsync($"/api/tokens/{adam.GetProperty("token_id").GetGuid()}?organization_id={org.Id}");
+        await RegisterKeyAsync(org, "key_1", "mia");
+        await RegisterKeyAsync(org, "key_1", "adam", team: "research");
+        await RegisterKeyAsync(org, "key_2", "alice");
+        var live = await AccessDocumentsAsync(org.Id);
+
+        using var daemon = await app.Store.BuildProjectionDaemonAsync();
+        await daemon.RebuildProjectionAsync(AccessProjection.ProjectionName, TimeSpan.FromMinutes(2), CancellationToken.None);
+
+        Assert.Equal(live, await AccessDocumentsAsync(org.Id));
+        Assert.Equal(3, live.Count(d => d.StartsWith("Member", StringComparison.Ordinal)));
+        Assert.Equal(3, live.Count(d => d.StartsWith("AccessToken", StringComparison.Ordinal))); // alice, mia, ingest; adam's revoked
+    }
+
+    private async Task<List<string>> AccessDocumentsAsync(Guid org)
+    {
+        await using var session = app.Store.QuerySession();
+        IEnumerable<object> docs = [
+            .. await session.Query<Member>().Where(m => m.OrganizationId == org).ToListAsync(),
+            .. await session.Query<VirtualKey>().Where(k => k.OrganizationId == org).ToListAsync(),
+            .. await session.Query<AccessToken>().Where(t => t.OrganizationId == org).ToListAsync()];
+        return [.. docs.Select(d => d.ToString()!).Order()];
     }
 
     /// <summary>Usage over several consumers and keys, then tags, overrides, a retirement and a return.</summary>
