@@ -38,9 +38,11 @@ public static class LedgerStore
         opts.Storage.ExtendedSchemaObjects.Add(ConsumerOverridesTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(AuditLogTable.Definition());
 
-        opts.Schema.For<AccessToken>();
-        opts.Schema.For<Member>();
-        opts.Schema.For<VirtualKey>();
+        // Numeric revisions, as Marten gives projected documents: the tables keep the shape they had
+        // when generic projections wrote them, so existing databases need no migration.
+        opts.Schema.For<AccessToken>().UseNumericRevisions(true);
+        opts.Schema.For<Member>().UseNumericRevisions(true);
+        opts.Schema.For<VirtualKey>().UseNumericRevisions(true);
         opts.Projections.Add(new AccessProjection(), ProjectionLifecycle.Inline, AccessProjection.ProjectionName,
             o => { foreach (var table in AccessProjection.Tables) o.DeleteDataInTableOnTeardown(table); });
         // The consumer aggregate, kept as a snapshot so a decision loads it by id in the same transaction;
