@@ -30,12 +30,13 @@ public sealed class ConsumerScope(IDocumentStore store, NpgsqlDataSource dataSou
     /// <summary>The default scope for the caller's role.</summary>
     public async Task<string[]?> DefaultAsync(ClaimsPrincipal user, CancellationToken ct) => (await ChooseAsync(user, null, ct)).Keys;
 
-    public async Task<bool> CanSeeAsync(Guid organizationId, string endUserId, string[]? keys, CancellationToken ct)
+    /// <summary>Whether the consumer is in the caller's default scope (it need not exist).</summary>
+    public async Task<bool> CanSeeAsync(ClaimsPrincipal user, string endUserId, CancellationToken ct)
     {
-        if (keys is null) return true;
+        if (await DefaultAsync(user, ct) is not { } keys) return true;
         await using var command = dataSource.CreateCommand(
             $"select exists (select 1 from {ConsumersTable.Name} where organization_id = $1 and end_user_id = $2 and keys_seen && $3)");
-        command.Parameters.Add(new NpgsqlParameter { Value = organizationId });
+        command.Parameters.Add(new NpgsqlParameter { Value = user.OrganizationOf() });
         command.Parameters.Add(new NpgsqlParameter { Value = endUserId });
         command.Parameters.Add(new NpgsqlParameter { Value = keys });
         return (bool)(await command.ExecuteScalarAsync(ct))!;

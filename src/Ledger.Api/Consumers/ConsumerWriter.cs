@@ -33,10 +33,11 @@ public sealed class ConsumerWriter(IDocumentStore store, NpgsqlDataSource dataSo
             .ToDictionary(c => c.EndUserId, StringComparer.Ordinal);
         // A known consumer without a snapshot (registered before snapshots were kept) is folded from
         // its stream, and the snapshot stored first, so the inline projection applies the new events to it.
-        foreach (var id in ids.Where(id => !claimed.Contains(id) && !current.ContainsKey(id)))
-            if (await session.Events.AggregateStreamAsync<Consumer>(ConsumerStream.Key(organizationId, id), token: ct) is { } folded)
-                session.Store(current[id] = folded);
-        await session.SaveChangesAsync(ct);
+        var unsnapshotted = ids.Where(id => !claimed.Contains(id) && !current.ContainsKey(id)).ToList();
+        foreach (var id in unsnapshotted)
+            if (await session.Events.AggregateStreamAsync<Consumer>(ConsumerStream.Key(organizationId, id), token: ct) is { } consumer)
+                session.Store(current[id] = consumer);
+        if (unsnapshotted.Count > 0) await session.SaveChangesAsync(ct);
         var decisions = ids.ToDictionary(id => id, id => decide(id, current.GetValueOrDefault(id)), StringComparer.Ordinal);
         if (decisions.Values.Any(d => d.IsRefused)) return decisions; // rolled back on dispose
 

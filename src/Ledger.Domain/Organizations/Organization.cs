@@ -38,6 +38,4 @@ public sealed record Organization(
     public Organization Apply(KeyReassigned e) => this with { Keys = Keys.SetItem(e.KeyId, new Key(e.TeamId, e.OwnerUserId)) };
 
     public Role? RoleOf(string userId) => Members.TryGetValue(userId, out var role) ? role : null;
-
-    public int Owners => Members.Values.Count(r => r is Role.Owner);
 }

@@ -36,7 +36,7 @@ public static class AddTagEndpoint
     {
         if (!user.Owns(request.OrganizationId)) return Problem.NotFound("organization");
         var (org, endUserId, tag) = (user.OrganizationOf(), request.EndUserId!, request.Tag!);
-        if (!await scope.CanSeeAsync(org, endUserId, await scope.DefaultAsync(user, ct), ct)) return Problem.NotFound("consumer");
+        if (!await scope.CanSeeAsync(user, endUserId, ct)) return Problem.NotFound("consumer");
 
         ConsumerTag? existing = null;
         var (tagId, now) = (Guid.CreateVersion7(), clock.GetUtcNow());

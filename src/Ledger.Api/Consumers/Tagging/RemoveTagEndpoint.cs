@@ -20,7 +20,7 @@ public static class RemoveTagEndpoint
         if (!user.Owns(organizationId)) return Problem.NotFound("organization");
         var org = user.OrganizationOf();
         if (!Guid.TryParse(id, out var tagId) || await tags.OwnerAsync(org, tagId, ct) is not { } endUserId
-            || !await scope.CanSeeAsync(org, endUserId, await scope.DefaultAsync(user, ct), ct))
+            || !await scope.CanSeeAsync(user, endUserId, ct))
             return Problem.NotFound("tag");
         var decision = await writer.ChangeAsync(org, endUserId,
             consumer => TagConsumer.Remove(consumer, tagId, user.ActorOf(), clock.GetUtcNow()), ct);

@@ -163,6 +163,18 @@ public sealed class TagTests(LedgerApp app)
         Assert.Single(await TagsAsync(acme.Owner, acme.Id, "tenant_acme"));
     }
 
+    [Theory]
+    [InlineData("/api/end-users/tags")]
+    [InlineData("/api/end-users/overrides")]
+    public async Task a_consumer_filter_with_control_characters_is_refused(string path)
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+
+        var problem = await (await org.Owner.GetAsync($"{path}?organization_id={org.Id}&end_user_id=bad%00id")).ProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("end_user_id", problem.ErrorFields());
+    }
+
     private static async Task<List<JsonElement>> TagsAsync(HttpClient client, Guid org, string? endUserId)
     {
         var query = endUserId is null ? "" : $"&end_user_id={Uri.EscapeDataString(endUserId)}";
