@@ -62,7 +62,7 @@ public static class IngestBench
         var ingest = posts.Sum(p => p.Count) / sw.Elapsed.TotalSeconds;
         var used = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / sw.Elapsed.TotalSeconds;
         Console.WriteLine($"cpu over the run: Ledger {used:P0} of one core ({Environment.ProcessorCount} cores; PostgreSQL has the rest)");
-        Console.WriteLine($"transactions: {queue.Grouping.Transactions - grouping.Transactions} for {queue.Grouping.Posts - grouping.Posts} posts");
+        Console.WriteLine($"transactions: {queue.Grouping.Transactions - grouping.Transactions} for {queue.Grouping.Items - grouping.Items} posts");
 
         await VerifyTotalsAsync(db, org, posts.Sum(p => p.Count(u => u.EndUserId is not null)));
         await host.StopAsync();

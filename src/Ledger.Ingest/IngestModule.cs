@@ -1,4 +1,6 @@
 using Ledger.Domain.Consumers;
+using Ledger.Ingest.Admissions;
+using Ledger.Ingest.Meters;
 using Ledger.Ingest.Usage;
 using Ledger.Ingest.Usage.Settling;
 using Marten;
@@ -16,6 +18,12 @@ public static class IngestModule
         services.AddSingleton<UsageBatchWriter>();
         services.AddSingleton<UsageIngestQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageIngestQueue>());
+        services.Configure<AdmissionOptions>(configuration.GetSection("Ledger:Admissions"));
+        services.AddSingleton<AdmissionWriter>();
+        services.AddSingleton<AdmissionQueue>();
+        services.AddHostedService(sp => sp.GetRequiredService<AdmissionQueue>());
+        services.AddSingleton<ReservationExpiry>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReservationExpiry>());
         return services;
     }
 
@@ -28,5 +36,7 @@ public static class IngestModule
     {
         opts.Storage.ExtendedSchemaObjects.Add(RequestRegistryTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(ConsumerRegistryTable.Definition());
+        opts.Storage.ExtendedSchemaObjects.AddRange(ScopeMeterTables.Definitions());
+        opts.Storage.ExtendedSchemaObjects.AddRange(AdmissionTables.Definitions());
     }
 }

@@ -10,6 +10,7 @@ using Ledger.Projections.Keys;
 using Ledger.Projections.Members;
 using Ledger.Projections.Organizations;
 using Ledger.Projections.OrganizationUsage;
+using Ledger.Projections.ScopeLimits;
 using Ledger.Projections.Storage;
 using Marten;
 using Weasel.Core;
@@ -37,6 +38,7 @@ public static class LedgerStore
         opts.Storage.ExtendedSchemaObjects.Add(ConsumerTagsTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(ConsumerOverridesTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(AuditLogTable.Definition());
+        opts.Storage.ExtendedSchemaObjects.Add(ScopeLimitsTable.Definition());
 
         // Numeric revisions, as Marten gives projected documents: the tables keep the shape they had
         // when generic projections wrote them, so existing databases need no migration.
@@ -58,6 +60,8 @@ public static class LedgerStore
             o => o.DeleteDataInTableOnTeardown(ConsumerTagsTable.Name));
         opts.Projections.Add(new ConsumerOverridesProjection(), ProjectionLifecycle.Inline, ConsumerOverridesProjection.ProjectionName,
             o => o.DeleteDataInTableOnTeardown(ConsumerOverridesTable.Name));
+        opts.Projections.Add(new ScopeLimitsProjection(), ProjectionLifecycle.Inline, ScopeLimitsProjection.ProjectionName,
+            o => o.DeleteDataInTableOnTeardown(ScopeLimitsTable.Name));
         opts.Projections.Add(new AuditTrailProjection(), ProjectionLifecycle.Async,
             o => o.DeleteDataInTableOnTeardown(AuditLogTable.Name));
     }

@@ -3,16 +3,20 @@ using System.Text.Json.Serialization;
 using FluentValidation;
 using Ledger.Api.Access.Members;
 using Ledger.Api.Access.Tokens;
+using Ledger.Api.Admissions.Admitting;
 using Ledger.Api.Audit;
 using Ledger.Api.Audit.Reading;
+using Ledger.Api.Consumers.Defaults;
 using Ledger.Api.Consumers.Importing;
 using Ledger.Api.Consumers.Listing;
 using Ledger.Api.Consumers.Overriding;
 using Ledger.Api.Consumers.Registering;
 using Ledger.Api.Consumers.Retiring;
 using Ledger.Api.Consumers.Tagging;
+using Ledger.Api.Keys.Limiting;
 using Ledger.Api.Keys.Registering;
 using Ledger.Api.OrganizationUsage.GettingTotals;
+using Ledger.Api.Teams.Limiting;
 using Ledger.Api.Usage.Settling;
 using Ledger.Api.Validation;
 
@@ -73,5 +77,9 @@ public static class HttpSetup
         app.MapListOverrides();
         app.MapPutOverride();
         app.MapAuditLog();
+        app.MapAdmit();
+        app.MapPutKeyLimits();
+        app.MapPutTeamLimits();
+        app.MapConsumerDefaults();
     }
 }

@@ -43,6 +43,7 @@ public static class StoreSetup
         var connectionString = ConnectionString(configuration);
         services.AddSingleton(DataSource(connectionString));
         services.AddSingleton(TimeProvider.System);
+        services.AddHostedService<SchemaUpgrades>();
         services.AddMarten(_ => Options(connectionString))
             .UseNpgsqlDataSource()
             .UseLightweightSessions()

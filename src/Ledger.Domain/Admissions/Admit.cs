@@ -21,35 +21,32 @@ public static class Admit
 
     private static IEnumerable<CapHit> Hits(ScopeState state, DateTimeOffset now)
     {
-        var (caps, usage, since) = (state.Caps, state.Usage, now - Window);
-        if (caps.RpmLimit is { } rpm)
-        {
-            // In the window: admitted after now - 60 s. An admission exactly 60 s old has aged out.
-            var admitted = usage.Admissions.Where(a => a > since).Order().ToList();
-            if (admitted.Count >= rpm)
-                yield return new CapHit(state.Scope, LimitKind.Rpm, rpm, admitted.Count, admitted[^(int)rpm] + Window - now);
-        }
-        if (caps.TpmLimit is { } tpm)
-        {
-            var tokens = usage.Tokens.Where(t => t.At > since).OrderBy(t => t.At).ToList();
-            var used = tokens.Sum(t => t.Tokens);
-            if (used >= tpm)
-                yield return new CapHit(state.Scope, LimitKind.Tpm, tpm, used, FreesAt(tokens, used, tpm) + Window - now);
-        }
+        var (caps, usage) = (state.Caps, state.Usage);
+        if (caps.RpmLimit is { } rpm && RateHit(usage.Admissions, rpm, now) is var (admitted, rpmFrees))
+            yield return new CapHit(state.Scope, LimitKind.Rpm, rpm, admitted, rpmFrees);
+        if (caps.TpmLimit is { } tpm && RateHit(usage.Tokens, tpm, now) is var (tokens, tpmFrees))
+            yield return new CapHit(state.Scope, LimitKind.Tpm, tpm, tokens, tpmFrees);
         if (caps.MaxBudget is { } max && usage.LifetimeSpend + usage.Reserved >= max)
             yield return new CapHit(state.Scope, LimitKind.MaxBudget, max, usage.LifetimeSpend + usage.Reserved, null);
         if (caps.Period is { } period && BudgetPeriod.Current(period, now) is not null && usage.PeriodSpend + usage.Reserved >= period.Budget)
             yield return new CapHit(state.Scope, LimitKind.PeriodBudget, period.Budget, usage.PeriodSpend + usage.Reserved, null);
     }
 
-    /// <summary>When enough of the oldest tokens have aged out for the sum to fall under the limit.</summary>
-    private static DateTimeOffset FreesAt(List<SettledTokens> oldestFirst, long used, long limit)
+    /// <summary>
+    /// A rate is hit when what the window holds has reached the limit; it frees up once enough of
+    /// the oldest entries have aged out for the sum to fall under the limit.
+    /// </summary>
+    private static (long Used, TimeSpan RetryAfter)? RateHit(IReadOnlyList<WindowEntry> window, long limit, DateTimeOffset now)
     {
-        foreach (var t in oldestFirst)
+        var inside = SlidingWindow.Inside(window, now).OrderBy(e => e.At).ToList();
+        var used = inside.Sum(e => e.Amount);
+        if (used < limit) return null;
+        var left = used;
+        foreach (var e in inside)
         {
-            used -= t.Tokens;
-            if (used < limit) return t.At;
+            left -= e.Amount;
+            if (left < limit) return (used, e.At + Window - now);
         }
-        return oldestFirst[^1].At;
+        return (used, inside[^1].At + Window - now);
     }
 }

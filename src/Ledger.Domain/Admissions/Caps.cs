@@ -30,3 +30,27 @@ public sealed record Caps(long? RpmLimit, long? TpmLimit, decimal? MaxBudget, Pe
 {
     public static readonly Caps None = new(null, null, null, null);
 }
+
+/// <summary>The caps a key or a team can be given (SPEC §1); null is no cap of that kind.</summary>
+public sealed record RateLimits(long? RpmLimit, long? TpmLimit, decimal? MaxBudget)
+{
+    public static readonly RateLimits None = new(null, null, null);
+
+    public Caps ToCaps() => new(RpmLimit, TpmLimit, MaxBudget, null);
+}
+
+public static class ConsumerCaps
+{
+    /// <summary>
+    /// A consumer's caps: each kind from its own override when that sets it, else from the
+    /// organization's defaults. The period budget is taken whole (amount and period) from one of the two.
+    /// </summary>
+    public static Caps Of(ConsumerLimits own, ConsumerLimits defaults) => new(
+        own.RpmLimit ?? defaults.RpmLimit,
+        own.TpmLimit ?? defaults.TpmLimit,
+        own.MaxBudget ?? defaults.MaxBudget,
+        Period(own) ?? Period(defaults));
+
+    private static PeriodCap? Period(ConsumerLimits l) =>
+        l.PeriodBudget is { } budget ? new PeriodCap(budget, l.BudgetDuration, l.PeriodStart, l.PeriodEnd) : null;
+}

@@ -1,13 +1,17 @@
 using System.Collections.Immutable;
 using Ledger.Domain.Access;
+using Ledger.Domain.Admissions;
+using Ledger.Domain.Consumers;
 using Ledger.Domain.Keys;
+using Ledger.Domain.Teams;
 
 namespace Ledger.Domain.Organizations;
 
 /// <summary>
 /// The organization aggregate: who its members are, which tokens are live, which keys are
-/// registered. Folded from the organization stream, which holds every membership, token and key
-/// event, so changes to them are decided against one consistent state.
+/// registered, and the caps set on keys, teams and as consumer defaults. Folded from the
+/// organization stream, which holds every membership, token, key and cap event, so changes to
+/// them are decided against one consistent state.
 /// </summary>
 public sealed record Organization(
     string Id,
@@ -16,6 +20,12 @@ public sealed record Organization(
     ImmutableDictionary<Guid, Organization.Token> Tokens,
     ImmutableDictionary<string, Organization.Key> Keys)
 {
+    public ImmutableDictionary<string, RateLimits> KeyLimits { get; init; } = ImmutableDictionary.Create<string, RateLimits>(StringComparer.Ordinal);
+
+    public ImmutableDictionary<string, RateLimits> TeamLimits { get; init; } = ImmutableDictionary.Create<string, RateLimits>(StringComparer.Ordinal);
+
+    public ConsumerLimits ConsumerDefaults { get; init; } = ConsumerLimits.None;
+
     public sealed record Token(string Hash, string? UserId);
 
     public sealed record Key(string? TeamId, string OwnerUserId);
@@ -36,6 +46,16 @@ public sealed record Organization(
     public Organization Apply(KeyRegistered e) => this with { Keys = Keys.SetItem(e.KeyId, new Key(e.TeamId, e.OwnerUserId)) };
 
     public Organization Apply(KeyReassigned e) => this with { Keys = Keys.SetItem(e.KeyId, new Key(e.TeamId, e.OwnerUserId)) };
+
+    public Organization Apply(KeyLimitsChanged e) => this with { KeyLimits = KeyLimits.SetItem(e.KeyId, e.After) };
+
+    public Organization Apply(TeamLimitsChanged e) => this with { TeamLimits = TeamLimits.SetItem(e.TeamId, e.After) };
+
+    public Organization Apply(ConsumerDefaultsChanged e) => this with { ConsumerDefaults = e.After };
+
+    public RateLimits KeyLimitsOf(string keyId) => KeyLimits.GetValueOrDefault(keyId, RateLimits.None);
+
+    public RateLimits TeamLimitsOf(string teamId) => TeamLimits.GetValueOrDefault(teamId, RateLimits.None);
 
     public Role? RoleOf(string userId) => Members.TryGetValue(userId, out var role) ? role : null;
 }

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ledger.Domain.Admissions;
 using Ledger.Domain.Consumers;
 
 namespace Ledger.Projections.Audit;
 
-/// <summary>An override as the audit trail shows it: every field, snake_case, a null for no cap.</summary>
+/// <summary>Caps as the audit trail shows them: every field, snake_case, a null for no cap.</summary>
 public static class AuditJson
 {
     private static readonly JsonSerializerOptions Options = new()
@@ -18,4 +19,6 @@ public static class AuditJson
         PeriodStart = limits.PeriodStart?.ToUniversalTime(),
         PeriodEnd = limits.PeriodEnd?.ToUniversalTime(),
     }, Options);
+
+    public static string Of(RateLimits limits) => JsonSerializer.Serialize(limits, Options);
 }

@@ -1,12 +1,15 @@
 using JasperFx.Events;
 using Ledger.Domain.Consumers;
+using Ledger.Domain.Keys;
+using Ledger.Domain.Teams;
 using Marten;
 using Marten.Events.Projections;
 
 namespace Ledger.Projections.Audit;
 
 /// <summary>
-/// Async projection of who changed what about a consumer into <see cref="AuditLogTable"/>. An
+/// Async projection of who changed what about a consumer, a key's or team's caps, or the
+/// organization's consumer defaults, into <see cref="AuditLogTable"/>. An
 /// entry's time is the time the event records, so replaying history reproduces it exactly.
 /// </summary>
 public sealed partial class AuditTrailProjection : EventProjection
@@ -21,6 +24,9 @@ public sealed partial class AuditTrailProjection : EventProjection
         IncludeType<OverrideChanged>();
         IncludeType<ConsumerRegistered>();
         IncludeType<ConsumerRetired>();
+        IncludeType<KeyLimitsChanged>();
+        IncludeType<TeamLimitsChanged>();
+        IncludeType<ConsumerDefaultsChanged>();
     }
 
     public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
@@ -45,17 +51,30 @@ public sealed partial class AuditTrailProjection : EventProjection
             case ConsumerRetired r:
                 Insert(operations, e, r.OrganizationId, r.RetiredAt, r.Actor, "consumer_retired", r.EndUserId);
                 break;
+            case KeyLimitsChanged k:
+                Insert(operations, e, k.OrganizationId, k.ChangedAt, k.Actor, "key_limits_changed", null, keyId: k.KeyId,
+                    before: AuditJson.Of(k.Before), after: AuditJson.Of(k.After));
+                break;
+            case TeamLimitsChanged t:
+                Insert(operations, e, t.OrganizationId, t.ChangedAt, t.Actor, "team_limits_changed", null, teamId: t.TeamId,
+                    before: AuditJson.Of(t.Before), after: AuditJson.Of(t.After));
+                break;
+            case ConsumerDefaultsChanged d:
+                Insert(operations, e, d.OrganizationId, d.ChangedAt, d.Actor, "consumer_defaults_changed", null,
+                    before: AuditJson.Of(d.Before), after: AuditJson.Of(d.After));
+                break;
         }
         return ValueTask.CompletedTask;
     }
 
     private static void Insert(
         IDocumentOperations operations, IEvent e, Guid organizationId, DateTimeOffset at, string actor, string action,
-        string endUserId, string? tag = null, string? before = null, string? after = null, string? notes = null) =>
+        string? endUserId, string? tag = null, string? before = null, string? after = null, string? notes = null,
+        string? keyId = null, string? teamId = null) =>
         operations.QueueSqlCommand(
             $"""
-            insert into {AuditLogTable.Name} (id, organization_id, at, actor, action, end_user_id, tag, before, after, notes, seq)
-            values (?, ?, ?, ?, ?, ?, ?::text, ?::jsonb, ?::jsonb, ?::text, ?) on conflict (id) do nothing
+            insert into {AuditLogTable.Name} (id, organization_id, at, actor, action, end_user_id, key_id, team_id, tag, before, after, notes, seq)
+            values (?, ?, ?, ?, ?, ?::text, ?::text, ?::text, ?::text, ?::jsonb, ?::jsonb, ?::text, ?) on conflict (id) do nothing
             """,
-            e.Id, organizationId, at.ToUniversalTime(), actor, action, endUserId, tag!, before!, after!, notes!, e.Sequence);
+            e.Id, organizationId, at.ToUniversalTime(), actor, action, endUserId!, keyId!, teamId!, tag!, before!, after!, notes!, e.Sequence);
 }

@@ -1,6 +1,8 @@
 using Ledger.Domain.Access;
+using Ledger.Domain.Consumers;
 using Ledger.Domain.Keys;
 using Ledger.Domain.Organizations;
+using Ledger.Domain.Teams;
 using Marten.Events.Aggregation;
 
 namespace Ledger.Projections.Organizations;
@@ -24,4 +26,10 @@ public sealed partial class OrganizationProjection : SingleStreamProjection<Orga
     public Organization Apply(KeyRegistered e, Organization org) => org.Apply(e);
 
     public Organization Apply(KeyReassigned e, Organization org) => org.Apply(e);
+
+    public Organization Apply(KeyLimitsChanged e, Organization org) => org.Apply(e);
+
+    public Organization Apply(TeamLimitsChanged e, Organization org) => org.Apply(e);
+
+    public Organization Apply(ConsumerDefaultsChanged e, Organization org) => org.Apply(e);
 }

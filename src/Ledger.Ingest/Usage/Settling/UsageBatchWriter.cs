@@ -1,5 +1,6 @@
 using Ledger.Domain.Consumers;
 using Ledger.Domain.Usage;
+using Ledger.Ingest.Meters;
 using Marten;
 using Marten.Services;
 using Npgsql;
@@ -8,8 +9,9 @@ namespace Ledger.Ingest.Usage.Settling;
 
 /// <summary>
 /// Stores a group of posts in one transaction: claims their request ids, appends the new usage
-/// to the organization's usage segments, registers consumers seen for the first time, and lets
-/// the inline projections fold the totals set-based before the commit. Every claim and upsert
+/// to the organization's usage segments, registers consumers seen for the first time, lets the
+/// inline projections fold the totals set-based, and closes the reservations the usage settles
+/// and adds it to its scopes' meters (<see cref="ScopeMeters"/>) before the commit. Every claim and upsert
 /// runs in key order, so concurrent transactions take their row locks in the same order.
 /// </summary>
 public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
@@ -41,6 +43,12 @@ public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource data
             session.Events.Append(ConsumerStream.Key(org, user),
                 new ConsumerRegistered(org, user, RegistrationSource.FirstTraffic, null, firstSeen));
         await session.SaveChangesAsync(ct);
+        if (fresh.Count > 0)
+        {
+            // Last before the commit, so the scope meters' row locks are held as briefly as possible.
+            await using var meters = ScopeMeters.SettleCommand(connection, tx, fresh, now);
+            await meters.ExecuteNonQueryAsync(ct);
+        }
         await tx.CommitAsync(ct);
         return results;
     }

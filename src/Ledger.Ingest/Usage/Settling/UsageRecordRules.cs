@@ -41,7 +41,7 @@ public static class UsageRecordRules
         if (r.OccurredAt > now + MaxClockSkew) yield return ("occurred_at", "'occurred_at' must not lie more than 24 hours in the future.");
     }
 
-    private static (string, string)? Text(string field, string? value, bool required, int max = MaxIdLength) => value switch
+    public static (string Field, string Message)? Text(string field, string? value, bool required, int max = MaxIdLength) => value switch
     {
         null or "" when required => (field, $"'{field}' is required."),
         null => null,
@@ -50,7 +50,7 @@ public static class UsageRecordRules
         _ => null,
     };
 
-    private static (string, string)? Count(string field, long? value) => value switch
+    public static (string Field, string Message)? Count(string field, long? value) => value switch
     {
         null => (field, $"'{field}' is required."),
         < 0 or > MaxTokens => (field, $"'{field}' must be from 0 to {MaxTokens}."),

@@ -11,7 +11,7 @@ public sealed class AdmitTests
     private static ScopeState Consumer(Caps caps, ScopeUsage usage) => new(CapScope.Consumer, caps, usage);
 
     private static ScopeUsage Admitted(params double[] secondsAgo) =>
-        ScopeUsage.Nothing with { Admissions = [.. secondsAgo.Select(s => Now.AddSeconds(-s))] };
+        ScopeUsage.Nothing with { Admissions = [.. secondsAgo.Select(s => new WindowEntry(Now.AddSeconds(-s), 1))] };
 
     [Fact]
     public void with_no_caps_everything_is_admitted() =>

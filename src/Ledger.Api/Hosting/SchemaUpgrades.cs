@@ -1,0 +1,19 @@
+using Ledger.Projections.Audit;
+using Npgsql;
+
+namespace Ledger.Api.Hosting;
+
+/// <summary>
+/// The few schema changes Marten's migration cannot make by itself, applied before it runs (this
+/// service is registered before Marten's). Each is idempotent and does nothing on a new database.
+/// </summary>
+public sealed class SchemaUpgrades(NpgsqlDataSource dataSource) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(AuditLogTable.Upgrade);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,32 @@
+using System.Security.Claims;
+using Ledger.Api.Access;
+using Ledger.Api.Admissions;
+using Ledger.Api.Auth;
+using Ledger.Api.Problems;
+using Ledger.Api.Validation;
+using Ledger.Domain.Teams.Limiting;
+
+namespace Ledger.Api.Teams.Limiting;
+
+public static class PutTeamLimitsEndpoint
+{
+    /// <summary>Replaces a team's caps; a PUT that changes nothing records nothing.</summary>
+    public static void MapPutTeamLimits(this IEndpointRouteBuilder app) =>
+        app.MapPut("/api/teams/{team_id}/limits", HandleAsync)
+            .RequireAuthorization(Policies.Administer)
+            .AddEndpointFilter<ValidationFilter>()
+            .Produces<RateLimitsView>()
+            .ProducesValidationProblem();
+
+    private static async Task<IResult> HandleAsync(
+        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "team_id")] string teamId, RateLimitsRequest request, ClaimsPrincipal user,
+        OrganizationWriter writer, TimeProvider clock, CancellationToken ct)
+    {
+        if (!user.Owns(request.OrganizationId)) return Problem.NotFound("organization");
+        if (!TextRules.IsIdentifier(teamId)) return Problem.Refused(new(Domain.Decisions.RefusalKind.Invalid, "team_id",
+            "'team_id' must be 1 to 200 characters without control characters."));
+        var decision = await writer.ChangeAsync(user.OrganizationOf(),
+            org => LimitTeam.Decide(org, teamId, request.Limits, user.ActorOf(), clock.GetUtcNow()), ct);
+        return decision.Refusal is { } refusal ? Problem.Refused(refusal) : Results.Ok(RateLimitsView.Of(request.Limits));
+    }
+}

@@ -1,0 +1,24 @@
+namespace Ledger.Ingest.Admissions;
+
+/// <summary>Admission settings (configuration section <c>Ledger:Admissions</c>).</summary>
+public sealed class AdmissionOptions
+{
+    /// <summary>How long a reservation holds its estimated cost when its usage never settles.</summary>
+    public TimeSpan ReservationTtl { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often each node releases expired reservations.</summary>
+    public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Reservations released per expiry transaction.</summary>
+    public int ExpiryBatchSize { get; set; } = 1000;
+
+    /// <summary>Concurrent admission transactions per node.</summary>
+    public int WriterLanes { get; set; } = 2;
+
+    /// <summary>Upper bound on admission requests decided in one transaction.</summary>
+    public int MaxRequestsPerTransaction { get; set; } = 256;
+
+    public int QueueCapacity { get; set; } = 4096;
+
+    public int MaxAttempts { get; set; } = 5;
+}

@@ -1,0 +1,47 @@
+using Ledger.Projections.Storage;
+using Weasel.Postgresql.Tables;
+
+namespace Ledger.Ingest.Admissions;
+
+/// <summary>The write-side state of admission, beside the events that record it.</summary>
+public static class AdmissionTables
+{
+    /// <summary>
+    /// One row per admitted request: its reservation, open until settlement or expiry closes it.
+    /// Closed rows are purged once they are older than the reservation lifetime.
+    /// </summary>
+    public const string Admissions = LedgerSchema.Name + ".admissions";
+
+    /// <summary>
+    /// Per scope, written only by admissions while they hold the scope's lock: the admissions of
+    /// the last minute (the rpm window, see <see cref="WindowCodec"/>) and the estimated cost
+    /// reserved since the scope was first seen.
+    /// </summary>
+    public const string State = LedgerSchema.Name + ".admission_state";
+
+    public static IEnumerable<Table> Definitions()
+    {
+        var admissions = new Table(Admissions);
+        admissions.AddColumn<Guid>("organization_id").AsPrimaryKey();
+        admissions.AddColumn<string>("request_id").AsPrimaryKey();
+        admissions.AddColumn<Guid>("reservation_id").NotNull();
+        admissions.AddColumn("end_user_id", "text");
+        admissions.AddColumn<string>("key_id").NotNull();
+        admissions.AddColumn("team_id", "text");
+        admissions.AddColumn("estimated_cost", "numeric").NotNull();
+        admissions.AddColumn("admitted_at", "timestamptz").NotNull();
+        admissions.AddColumn("expires_at", "timestamptz").NotNull();
+        admissions.AddColumn("closed_at", "timestamptz");
+        admissions.Indexes.Add(new IndexDefinition("admissions_open_by_expiry") { Columns = ["expires_at"], Predicate = "closed_at is null" });
+        admissions.Indexes.Add(new IndexDefinition("admissions_by_time") { Columns = ["admitted_at"] });
+        yield return admissions;
+
+        var state = new Table(State);
+        state.AddColumn<Guid>("organization_id").AsPrimaryKey();
+        state.AddColumn("scope", "smallint").AsPrimaryKey();
+        state.AddColumn<string>("scope_id").AsPrimaryKey();
+        state.AddColumn("admissions", "bytea").NotNull();
+        state.AddColumn("reserved", "numeric").NotNull();
+        yield return state;
+    }
+}

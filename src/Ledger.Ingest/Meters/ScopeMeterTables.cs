@@ -1,0 +1,50 @@
+using Ledger.Projections.Storage;
+using Weasel.Postgresql.Tables;
+
+namespace Ledger.Ingest.Meters;
+
+/// <summary>
+/// What admission needs to know of settled usage, per scope (consumer 0, key 1, team 2; the
+/// <c>CapScope</c> values), kept by the usage write path in the same transaction as the usage:
+/// lifetime spend and released reservations, spend per UTC day (for period budgets), and tokens
+/// per second of recording for the last two minutes (for tpm). Only settlement and expiry write
+/// these rows; admission only reads them, so the two paths never wait for each other.
+/// </summary>
+public static class ScopeMeterTables
+{
+    public const string Spend = LedgerSchema.Name + ".scope_spend";
+    public const string DailySpend = LedgerSchema.Name + ".scope_daily_spend";
+    public const string RecentTokens = LedgerSchema.Name + ".scope_recent_tokens";
+
+    /// <summary>How long per-second token rows are kept: the 60-second window and some slack.</summary>
+    public static readonly TimeSpan RecentTokensKept = TimeSpan.FromMinutes(2);
+
+    public static IEnumerable<Table> Definitions()
+    {
+        var spend = Scoped(Spend);
+        spend.AddColumn("spend", "numeric").NotNull().DefaultValueByExpression("0");
+        // Estimated cost of reservations closed by settlement or expiry. Open reservations of a
+        // scope are what admissions reserved (admission_state.reserved) minus this.
+        spend.AddColumn("released", "numeric").NotNull().DefaultValueByExpression("0");
+        yield return spend;
+
+        var daily = Scoped(DailySpend);
+        daily.AddColumn("day", "date").AsPrimaryKey();
+        daily.AddColumn("spend", "numeric").NotNull();
+        yield return daily;
+
+        var tokens = Scoped(RecentTokens);
+        tokens.AddColumn("second", "timestamptz").AsPrimaryKey();
+        tokens.AddColumn<long>("tokens").NotNull();
+        yield return tokens;
+    }
+
+    private static Table Scoped(string name)
+    {
+        var table = new Table(name);
+        table.AddColumn<Guid>("organization_id").AsPrimaryKey();
+        table.AddColumn("scope", "smallint").AsPrimaryKey();
+        table.AddColumn<string>("scope_id").AsPrimaryKey();
+        return table;
+    }
+}
