@@ -56,7 +56,7 @@ public sealed partial class ReservationExpiry(
                 update {AdmissionTables.Admissions} a set closed_at = $1 from due
                 where a.organization_id = due.organization_id and a.request_id = due.request_id
                 returning a.organization_id, a.request_id, a.reservation_id, a.end_user_id, a.key_id, a.team_id, a.estimated_cost, a.expires_at),
-            {ScopeMeters.ReleaseCte("closed")}
+            {ScopeMeters.LifetimeCte(null, "closed")}
             select organization_id, request_id, reservation_id, estimated_cost, expires_at from closed
             """, connection, tx);
         command.Parameters.Add(new NpgsqlParameter { Value = now });

@@ -13,20 +13,23 @@ namespace Ledger.Ingest.Meters;
 public static class ScopeMeters
 {
     /// <summary>
-    /// SQL that adds the estimated cost of the closed reservations in CTE <paramref name="closed"/>
-    /// (columns organization_id, end_user_id, key_id, team_id, estimated_cost) to each scope's
-    /// released total, as a CTE named <c>released_meters</c>.
+    /// SQL for a CTE named <c>lifetime</c> that adds to each scope's lifetime row the spend of the
+    /// usage rows in CTE <paramref name="spent"/> (columns organization_id, scope, scope_id, cost),
+    /// if any, and the estimated cost of the reservations closed in CTE <paramref name="closed"/>
+    /// (columns organization_id, end_user_id, key_id, team_id, estimated_cost). One insert, since
+    /// a statement may change a row only once.
     /// </summary>
-    public static string ReleaseCte(string closed) =>
+    public static string LifetimeCte(string? spent, string closed) =>
         $"""
-        released_meters as (
-            insert into {ScopeMeterTables.Spend} as m (organization_id, scope, scope_id, released)
-            select organization_id, scope, scope_id, sum(estimated_cost) from (
-                select organization_id, 0::smallint scope, end_user_id scope_id, estimated_cost from {closed} where end_user_id is not null
-                union all select organization_id, 1::smallint, key_id, estimated_cost from {closed}
-                union all select organization_id, 2::smallint, team_id, estimated_cost from {closed} where team_id is not null) r
+        lifetime as (
+            insert into {ScopeMeterTables.Spend} as m (organization_id, scope, scope_id, spend, released)
+            select organization_id, scope, scope_id, sum(spend), sum(released) from (
+                {(spent is null ? "" : $"select organization_id, scope, scope_id, cost spend, 0::numeric released from {spent} union all")}
+                select organization_id, 0::smallint scope, end_user_id scope_id, 0, estimated_cost from {closed} where end_user_id is not null
+                union all select organization_id, 1::smallint, key_id, 0, estimated_cost from {closed}
+                union all select organization_id, 2::smallint, team_id, 0, estimated_cost from {closed} where team_id is not null) d
             group by 1, 2, 3 order by 1, 2, 3
-            on conflict (organization_id, scope, scope_id) do update set released = m.released + excluded.released)
+            on conflict (organization_id, scope, scope_id) do update set spend = m.spend + excluded.spend, released = m.released + excluded.released)
         """;
 
     public static NpgsqlCommand SettleCommand(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<UsageSettled> fresh, DateTimeOffset now)
@@ -40,15 +43,11 @@ public static class ScopeMeters
                 update {AdmissionTables.Admissions} a set closed_at = $9 from u
                 where a.organization_id = u.organization_id and a.request_id = u.request_id and a.closed_at is null
                 returning a.organization_id, a.end_user_id, a.key_id, a.team_id, a.estimated_cost),
-            {ReleaseCte("closed")},
             spent as (
                 select organization_id, 0::smallint scope, end_user_id scope_id, cost, tokens, day from u where end_user_id is not null
                 union all select organization_id, 1::smallint, key_id, cost, tokens, day from u
                 union all select organization_id, 2::smallint, team_id, cost, tokens, day from u where team_id is not null),
-            lifetime as (
-                insert into {ScopeMeterTables.Spend} as m (organization_id, scope, scope_id, spend)
-                select organization_id, scope, scope_id, sum(cost) from spent group by 1, 2, 3 order by 1, 2, 3
-                on conflict (organization_id, scope, scope_id) do update set spend = m.spend + excluded.spend),
+            {LifetimeCte("spent", "closed")},
             daily as (
                 insert into {ScopeMeterTables.DailySpend} as m (organization_id, scope, scope_id, day, spend)
                 select organization_id, scope, scope_id, day, sum(cost) from spent group by 1, 2, 3, 4 order by 1, 2, 3, 4
