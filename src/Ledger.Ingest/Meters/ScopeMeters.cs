@@ -25,7 +25,7 @@ public static class ScopeMeters
             insert into {ScopeMeterTables.Spend} as m (organization_id, scope, scope_id, spend, released)
             select organization_id, scope, scope_id, sum(spend), sum(released) from (
                 {(spent is null ? "" : $"select organization_id, scope, scope_id, cost spend, 0::numeric released from {spent} union all")}
-                select organization_id, 0::smallint scope, end_user_id scope_id, 0, estimated_cost from {closed} where end_user_id is not null
+                select organization_id, 0::smallint scope, end_user_id scope_id, 0::numeric spend, estimated_cost released from {closed} where end_user_id is not null
                 union all select organization_id, 1::smallint, key_id, 0, estimated_cost from {closed}
                 union all select organization_id, 2::smallint, team_id, 0, estimated_cost from {closed} where team_id is not null) d
             group by 1, 2, 3 order by 1, 2, 3

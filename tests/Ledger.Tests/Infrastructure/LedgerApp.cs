@@ -13,6 +13,9 @@ public sealed class LedgerApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>Configuration for this host only, such as a short reservation lifetime.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
 
     public async Task InitializeAsync()
@@ -25,6 +28,7 @@ public sealed class LedgerApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseSetting("LEDGER_DB", ConnectionString);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
     public new Task DisposeAsync() => base.DisposeAsync().AsTask();
