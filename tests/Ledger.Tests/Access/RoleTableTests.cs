@@ -24,6 +24,10 @@ public sealed class RoleTableTests(LedgerApp app)
         ("POST", "/api/end-users/bulk?organization_id=ORG", "CSV:end_user_id\ntenant_new\n"),
         ("DELETE", "/api/end-users?organization_id=ORG&end_user_id=tenant_acme", null),
         ("GET", "/api/audit-log?organization_id=ORG", null),
+        ("PUT", "/api/keys/key_mia/limits", """{"organization_id":"ORG","rpm_limit":1}"""),
+        ("PUT", "/api/teams/production/limits", """{"organization_id":"ORG","rpm_limit":1}"""),
+        ("PUT", "/api/end-users/defaults", """{"organization_id":"ORG","rpm_limit":1}"""),
+        ("GET", "/api/end-users/defaults?organization_id=ORG", null),
     ];
 
     public static TheoryData<string, string, string, string?> MembersAndViewersOnAdminEndpoints()
@@ -48,6 +52,9 @@ public sealed class RoleTableTests(LedgerApp app)
         Assert.Equal(new Dictionary<string, string> { ["adam"] = "admin", ["alice"] = "owner", ["mia"] = "member", ["vera"] = "viewer" },
             await MembersApi.RolesAsync(org));
         Assert.Equal(HttpStatusCode.Accepted, (await PostUsageAsync(org.Ingest, UsageRecord("r2", "tenant_acme", key: "key_mia"))).StatusCode);
+        // and no cap was set: a one-per-minute cap on the key, its team or consumers would refuse the second
+        foreach (var id in new[] { "a1", "a2" })
+            Assert.Equal(HttpStatusCode.OK, (await Admissions.AdmissionsApi.AdmitAsync(org.Ingest, id, key: "key_mia", team: "production")).StatusCode);
     }
 
     [Theory]
@@ -61,6 +68,8 @@ public sealed class RoleTableTests(LedgerApp app)
     [InlineData("POST", "/api/members", """{"organization_id":"ORG","user_id":"gateway","role":"owner"}""")]
     [InlineData("POST", "/api/keys", """{"organization_id":"ORG","key_id":"key_zed","owner_user_id":"mia"}""")]
     [InlineData("DELETE", "/api/tokens/INGEST_TOKEN?organization_id=ORG", null)]
+    [InlineData("PUT", "/api/keys/key_mia/limits", """{"organization_id":"ORG","rpm_limit":1}""")]
+    [InlineData("PUT", "/api/end-users/defaults", """{"organization_id":"ORG","rpm_limit":1}""")]
     public async Task the_ingest_token_is_refused_every_dashboard_endpoint_with_403(string method, string path, string? body)
     {
         var (org, _) = await OrganizationAsync();
@@ -72,11 +81,12 @@ public sealed class RoleTableTests(LedgerApp app)
     [InlineData("owner")]
     [InlineData("admin")]
     [InlineData("member")]
-    public async Task a_person_may_not_post_usage_in_the_gateways_place(string role)
+    public async Task a_person_may_not_post_usage_or_ask_admission_in_the_gateways_place(string role)
     {
         var (org, clients) = await OrganizationAsync();
 
         await (await PostUsageAsync(clients[role], UsageRecord("r9", "tenant_acme", key: "key_mia"))).ProblemAsync(HttpStatusCode.Forbidden);
+        await (await Admissions.AdmissionsApi.AdmitAsync(clients[role], "a9", key: "key_mia")).ProblemAsync(HttpStatusCode.Forbidden);
     }
 
     [Theory]

@@ -80,6 +80,7 @@ public sealed class Scenarios(LedgerApp app)
     public static async Task<HttpResponseMessage> PostUsageAsync(HttpClient ingest, params object[] records) =>
         await ingest.PostAsJsonAsync("/v1/usage", records.Length == 1 ? records[0] : records);
 
-    public static async Task<HttpResponseMessage> PostRawAsync(HttpClient client, string path, string body, string type = "application/json") =>
-        await client.PostAsync(path, new StringContent(body, Encoding.UTF8, type));
+    public static async Task<HttpResponseMessage> PostRawAsync(
+        HttpClient client, string path, string body, string type = "application/json", string method = "POST") =>
+        await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent(body, Encoding.UTF8, type) });
 }

@@ -33,7 +33,8 @@ public static class DefaultsEndpoints
         return decision.Refusal is { } refusal ? Problem.Refused(refusal) : Results.Ok(DefaultsView.Of(request.Limits));
     }
 
-    private static async Task<IResult> GetAsync(string? organizationId, ClaimsPrincipal user, IDocumentStore store, CancellationToken ct)
+    private static async Task<IResult> GetAsync(
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "organization_id")] string? organizationId, ClaimsPrincipal user, IDocumentStore store, CancellationToken ct)
     {
         if (!user.Owns(organizationId)) return Problem.NotFound("organization");
         await using var session = store.QuerySession();
