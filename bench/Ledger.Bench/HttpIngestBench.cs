@@ -14,13 +14,13 @@ namespace Ledger.Bench;
 /// </summary>
 public static class HttpIngestBench
 {
-    private const string Url = "http://127.0.0.1:5181";
+    internal const string Url = "http://127.0.0.1:5181";
 
     public static async Task<int> RunAsync(BenchArgs args)
     {
         Console.WriteLine($"machine: {BenchArgs.Machine}");
         Console.WriteLine($"events: {args.Events}, batch: {args.BatchSize}, concurrent clients: {args.Concurrency}");
-        var (org, ingestToken) = await CreateOrganizationAsync();
+        var (org, _, ingestToken) = await CreateOrganizationAsync();
         using var api = StartApi();
         try
         {
@@ -52,7 +52,7 @@ public static class HttpIngestBench
         }
     }
 
-    private static double CpuOf(Process process)
+    internal static double CpuOf(Process process)
     {
         process.Refresh();
         return process.TotalProcessorTime.TotalSeconds;
@@ -67,20 +67,21 @@ public static class HttpIngestBench
             throw new InvalidOperationException($"POST /v1/usage answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static async Task<(Guid Org, string IngestToken)> CreateOrganizationAsync()
+    internal static async Task<(Guid Org, string OwnerToken, string IngestToken)> CreateOrganizationAsync()
     {
         await using var store = new DocumentStore(StoreSetup.Options(BenchArgs.Connection));
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var created = await OrganizationCreation.CreateAsync(store, "bench", "bench", DateTimeOffset.UtcNow);
-        return (created.OrganizationId, created.IngestToken);
+        return (created.OrganizationId, created.OwnerToken, created.IngestToken);
     }
 
-    private static Process StartApi()
+    internal static Process StartApi(IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Ledger.Api.dll");
         var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["LEDGER_URL"] = Url;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"api: {e.Data}"); };
@@ -89,7 +90,7 @@ public static class HttpIngestBench
         return process;
     }
 
-    private static async Task WaitReadyAsync(HttpClient http)
+    internal static async Task WaitReadyAsync(HttpClient http)
     {
         for (var i = 0; i < 120; i++)
         {

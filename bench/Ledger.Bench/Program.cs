@@ -4,11 +4,12 @@ return args switch
 {
     ["ingest", .. var rest] => await IngestBench.RunAsync(BenchArgs.Parse(rest)),
     ["http", .. var rest] => await HttpIngestBench.RunAsync(BenchArgs.Parse(rest)),
+    ["admission", .. var rest] => await AdmissionBench.RunAsync(AdmissionBench.Options.Parse(rest)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ledger bench ingest|http [--events N] [--consumers N] [--concurrency N]");
+    Console.Error.WriteLine("usage: ledger bench ingest|http [--events N] [--consumers N] [--concurrency N]\n       ledger bench admission [--seconds N] [--rate N] [--consumers N] [--concurrency N]");
     return 2;
 }

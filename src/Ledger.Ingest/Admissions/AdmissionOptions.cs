@@ -21,4 +21,12 @@ public sealed class AdmissionOptions
     public int QueueCapacity { get; set; } = 4096;
 
     public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// Whether an admission's commit waits for PostgreSQL to flush its WAL to disk. Off by default:
+    /// the answer then does not wait for the disk, and a crash of PostgreSQL itself (not of Ledger)
+    /// can forget the admissions of its last moments (at most wal_writer_delay × 3, 600 ms by default):
+    /// their reservations and rpm entries, never usage, which always commits synchronously. See docs/architecture.md.
+    /// </summary>
+    public bool SynchronousCommit { get; set; }
 }

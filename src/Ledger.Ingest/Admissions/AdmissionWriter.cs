@@ -27,7 +27,7 @@ public sealed class AdmissionWriter(IDocumentStore store, NpgsqlDataSource dataS
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var (existing, loaded) = await LockAndLoadAsync(connection, tx, requests, scopes, ct);
+        var (existing, loaded) = await LockAndLoadAsync(connection, tx, requests, scopes, options.Value.SynchronousCommit, ct);
         // The time is taken once the locks are held, so admissions of a scope are stamped in the order they were decided.
         var now = ScopeStates.ToMicroseconds(clock.GetUtcNow());
         var states = await ScopeStates.CompleteAsync(connection, tx, loaded, now, ct);
@@ -68,9 +68,11 @@ public sealed class AdmissionWriter(IDocumentStore store, NpgsqlDataSource dataS
     /// </summary>
     private static async Task<(Dictionary<(Guid, string), AdmissionOutcome> Existing, Dictionary<ScopeKey, ScopeStates.Loaded> Scopes)>
         LockAndLoadAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<AdmissionRequest> requests, List<ScopeKey> scopes,
-            CancellationToken ct)
+            bool synchronousCommit, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, tx);
+        // See AdmissionOptions.SynchronousCommit: the commit need not wait for the WAL flush.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"select set_config('synchronous_commit', '{(synchronousCommit ? "on" : "off")}', true)"));
         // Sorted by the lock key itself, so two transactions always take shared locks in the same order.
         var lockSql = new NpgsqlBatchCommand(
             "select pg_advisory_xact_lock(k) from (select distinct hashtextextended(s, 0) k from unnest($1::text[]) s order by k) l");
@@ -88,6 +90,8 @@ public sealed class AdmissionWriter(IDocumentStore store, NpgsqlDataSource dataS
         batch.BatchCommands.Add(ScopeStates.LoadCommand(scopes));
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) { }
+        await reader.NextResultAsync(ct);
         while (await reader.ReadAsync(ct)) { }
         await reader.NextResultAsync(ct);
         var existing = new Dictionary<(Guid, string), AdmissionOutcome>();
