@@ -13,13 +13,7 @@ public static class ConsumerOverridesTable
         var table = new Table(Name);
         table.AddColumn<Guid>("organization_id").AsPrimaryKey();
         table.AddColumn<string>("end_user_id").AsPrimaryKey();
-        table.AddColumn("rpm_limit", "bigint");
-        table.AddColumn("tpm_limit", "bigint");
-        table.AddColumn("max_budget", "numeric");
-        table.AddColumn("budget_duration", "text");
-        table.AddColumn("period_budget", "numeric");
-        table.AddColumn("period_start", "timestamptz");
-        table.AddColumn("period_end", "timestamptz");
+        CapColumns.AddTo(table);
         table.AddColumn("markup_percentage", "numeric");
         table.AddColumn("notes", "text");
         table.AddColumn("updated_at", "timestamptz").NotNull();

@@ -21,13 +21,7 @@ public static class ScopeLimitsTable
         table.AddColumn<Guid>("organization_id").AsPrimaryKey();
         table.AddColumn("scope", "smallint").AsPrimaryKey();
         table.AddColumn<string>("scope_id").AsPrimaryKey();
-        table.AddColumn("rpm_limit", "bigint");
-        table.AddColumn("tpm_limit", "bigint");
-        table.AddColumn("max_budget", "numeric");
-        table.AddColumn("budget_duration", "text");
-        table.AddColumn("period_budget", "numeric");
-        table.AddColumn("period_start", "timestamptz");
-        table.AddColumn("period_end", "timestamptz");
+        CapColumns.AddTo(table);
         table.AddColumn("updated_at", "timestamptz").NotNull();
         table.AddColumn<string>("updated_by").NotNull();
         return table;

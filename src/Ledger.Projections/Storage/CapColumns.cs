@@ -1,0 +1,18 @@
+using Weasel.Postgresql.Tables;
+
+namespace Ledger.Projections.Storage;
+
+/// <summary>The cap columns shared by consumers' overrides and by key, team and default caps; null is no cap.</summary>
+public static class CapColumns
+{
+    public static void AddTo(Table table)
+    {
+        table.AddColumn("rpm_limit", "bigint");
+        table.AddColumn("tpm_limit", "bigint");
+        table.AddColumn("max_budget", "numeric");
+        table.AddColumn("budget_duration", "text");
+        table.AddColumn("period_budget", "numeric");
+        table.AddColumn("period_start", "timestamptz");
+        table.AddColumn("period_end", "timestamptz");
+    }
+}
