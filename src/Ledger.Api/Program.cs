@@ -10,7 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseUrls(builder.Configuration["LEDGER_URL"] ?? "http://127.0.0.1:5080");
 builder.Services.AddLedgerStore(builder.Configuration);
 builder.Services.AddLedgerIngest(builder.Configuration);
-builder.Services.AddLedgerAuth();
+builder.Services.AddLedgerAuth(builder.Configuration);
 builder.Services.AddLedgerProblems();
 builder.Services.AddLedgerHttp();
 

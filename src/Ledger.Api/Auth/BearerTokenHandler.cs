@@ -11,10 +11,11 @@ namespace Ledger.Api.Auth;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer ...</c> by hashing the presented token and loading the
-/// token read model by that hash; a member's role comes from the member read model. Tokens are never logged, compared or stored in plain text.
+/// token read model by that hash (ingest tokens through <see cref="IngestTokenCache"/>); a member's role comes from the member read model.
+/// Tokens are never logged, compared or stored in plain text.
 /// </summary>
 public sealed class BearerTokenHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IDocumentStore store)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IDocumentStore store, IngestTokenCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -26,16 +27,9 @@ public sealed class BearerTokenHandler(
         var token = header["Bearer ".Length..].Trim();
         if (token.Length is 0 or > 200) return AuthenticateResult.Fail("Malformed bearer token");
 
-        await using var session = store.QuerySession();
-        var found = await session.LoadAsync<AccessToken>(BearerToken.Hash(token), Context.RequestAborted);
+        var hash = BearerToken.Hash(token);
+        var (found, role) = cache.Find(hash) is { } cached ? (cached, cached.Role) : await LoadAsync(hash);
         if (found is null) return AuthenticateResult.Fail("Unknown or revoked token");
-        // A member's tokens act with the member's current role, so a re-role applies at once.
-        var role = found.Role;
-        if (found.UserId is { } userId)
-        {
-            var member = await session.LoadAsync<Member>(Member.Key(found.OrganizationId, userId), Context.RequestAborted);
-            role = member?.Role ?? found.Role; // no member document: an organization created before members were projected
-        }
 
         var identity = new ClaimsIdentity(
             [
@@ -45,5 +39,18 @@ public sealed class BearerTokenHandler(
             ],
             SchemeName, LedgerClaims.UserId, LedgerClaims.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    private async Task<(AccessToken? Token, Role Role)> LoadAsync(string hash)
+    {
+        var generation = cache.Generation;
+        await using var session = store.QuerySession();
+        var found = await session.LoadAsync<AccessToken>(hash, Context.RequestAborted);
+        if (found is null) return (null, default);
+        cache.Remember(found, generation);
+        if (found.UserId is not { } userId) return (found, found.Role);
+        // A member's tokens act with the member's current role, so a re-role applies at once.
+        var member = await session.LoadAsync<Member>(Member.Key(found.OrganizationId, userId), Context.RequestAborted);
+        return (found, member?.Role ?? found.Role); // no member document: an organization created before members were projected
     }
 }

@@ -10,8 +10,10 @@ public static class Policies
     public const string Administer = "administer";
     public const string Tag = "tag";
 
-    public static IServiceCollection AddLedgerAuth(this IServiceCollection services)
+    public static IServiceCollection AddLedgerAuth(this IServiceCollection services, IConfiguration configuration)
     {
+        services.Configure<AuthOptions>(configuration.GetSection("Ledger:Auth"));
+        services.AddSingleton<IngestTokenCache>();
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

@@ -14,23 +14,35 @@ public static class Admit
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(60);
 
     /// <summary>Null when the request may go ahead.</summary>
-    public static CapHit? Decide(IReadOnlyList<ScopeState> scopes, DateTimeOffset now) =>
-        scopes.SelectMany(s => Hits(s, now))
-            .OrderBy(h => h.Kind).ThenBy(h => h.Limit).ThenBy(h => h.Scope)
-            .FirstOrDefault();
+    public static CapHit? Decide(IReadOnlyList<ScopeState> scopes, DateTimeOffset now)
+    {
+        // Indexed, and hits made only when they happen: a request that passes allocates nothing.
+        CapHit? reported = null;
+        for (var i = 0; i < scopes.Count; i++) reported = Hits(scopes[i], now, reported);
+        return reported;
+    }
 
-    private static IEnumerable<CapHit> Hits(ScopeState state, DateTimeOffset now)
+    /// <summary>Which of the scope's caps refuse, folded into the hit reported so far.</summary>
+    private static CapHit? Hits(ScopeState state, DateTimeOffset now, CapHit? reported)
     {
         var (caps, usage) = (state.Caps, state.Usage);
         if (caps.RpmLimit is { } rpm && RateHit(usage.Admissions, rpm, now) is var (admitted, rpmFrees))
-            yield return new CapHit(state.Scope, LimitKind.Rpm, rpm, admitted, rpmFrees);
+            reported = First(reported, new CapHit(state.Scope, LimitKind.Rpm, rpm, admitted, rpmFrees));
         if (caps.TpmLimit is { } tpm && RateHit(usage.Tokens, tpm, now) is var (tokens, tpmFrees))
-            yield return new CapHit(state.Scope, LimitKind.Tpm, tpm, tokens, tpmFrees);
+            reported = First(reported, new CapHit(state.Scope, LimitKind.Tpm, tpm, tokens, tpmFrees));
         if (caps.MaxBudget is { } max && usage.LifetimeSpend + usage.Reserved >= max)
-            yield return new CapHit(state.Scope, LimitKind.MaxBudget, max, usage.LifetimeSpend + usage.Reserved, null);
+            reported = First(reported, new CapHit(state.Scope, LimitKind.MaxBudget, max, usage.LifetimeSpend + usage.Reserved, null));
         if (caps.Period is { } period && BudgetPeriod.Current(period, now) is not null && usage.PeriodSpend + usage.Reserved >= period.Budget)
-            yield return new CapHit(state.Scope, LimitKind.PeriodBudget, period.Budget, usage.PeriodSpend + usage.Reserved, null);
+            reported = First(reported, new CapHit(state.Scope, LimitKind.PeriodBudget, period.Budget, usage.PeriodSpend + usage.Reserved, null));
+        return reported;
     }
+
+    /// <summary>Which of two hits a refusal names: the first by kind, then the smaller limit, then by scope.</summary>
+    private static CapHit First(CapHit? a, CapHit b) =>
+        a is null ? b
+        : a.Kind != b.Kind ? (a.Kind < b.Kind ? a : b)
+        : a.Limit != b.Limit ? (a.Limit < b.Limit ? a : b)
+        : a.Scope <= b.Scope ? a : b;
 
     /// <summary>
     /// A rate is hit when what the window holds has reached the limit; it frees up once enough of
@@ -38,9 +50,10 @@ public static class Admit
     /// </summary>
     private static (long Used, TimeSpan RetryAfter)? RateHit(IReadOnlyList<WindowEntry> window, long limit, DateTimeOffset now)
     {
-        var inside = SlidingWindow.Inside(window, now).OrderBy(e => e.At).ToList();
-        var used = inside.Sum(e => e.Amount);
+        // Most requests pass: sum without allocating, and order the entries only for a refusal's Retry-After.
+        var used = SlidingWindow.Sum(window, now);
         if (used < limit) return null;
+        var inside = SlidingWindow.Inside(window, now).OrderBy(e => e.At).ToList();
         var left = used;
         foreach (var e in inside)
         {

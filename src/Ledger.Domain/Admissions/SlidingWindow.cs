@@ -12,6 +12,15 @@ public static class SlidingWindow
     public static IEnumerable<WindowEntry> Inside(IEnumerable<WindowEntry> entries, DateTimeOffset now) =>
         entries.Where(e => e.At > now - Admit.Window);
 
+    /// <summary>What the window holds at <paramref name="now"/>.</summary>
+    public static long Sum(IReadOnlyList<WindowEntry> entries, DateTimeOffset now)
+    {
+        var (since, sum) = (now - Admit.Window, 0L);
+        for (var i = 0; i < entries.Count; i++)
+            if (entries[i].At > since) sum += entries[i].Amount;
+        return sum;
+    }
+
     public static IReadOnlyList<WindowEntry> Add(IReadOnlyList<WindowEntry> entries, DateTimeOffset at, long amount)
     {
         var list = new List<WindowEntry>(entries.Count + 1);

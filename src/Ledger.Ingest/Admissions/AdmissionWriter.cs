@@ -27,9 +27,10 @@ public sealed class AdmissionWriter(IDocumentStore store, NpgsqlDataSource dataS
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var (existing, loaded) = await LockAndLoadAsync(connection, tx, requests, scopes, options.Value.SynchronousCommit, ct);
-        // The time is taken once the locks are held, so admissions of a scope are stamped in the order they were decided.
-        var now = ScopeStates.ToMicroseconds(clock.GetUtcNow());
+        // `asked` bounds what is read (the token window, the budget periods); the decision's own time is taken once
+        // the locks are held, so admissions of a scope are stamped in the order they were decided.
+        var asked = ScopeStates.ToMicroseconds(clock.GetUtcNow());
+        var (existing, loaded, now) = await LockAndLoadAsync(connection, tx, requests, scopes, asked, ct);
         var states = await ScopeStates.CompleteAsync(connection, tx, loaded, now, ct);
 
         var undecided = requests.Where(r => !existing.ContainsKey((r.OrganizationId, r.RequestId))).ToList();
@@ -66,13 +67,17 @@ public sealed class AdmissionWriter(IDocumentStore store, NpgsqlDataSource dataS
     /// One round trip: lock the scopes, then (each statement seeing what committed before it
     /// started, so after the locks) read the requests admitted already and the scopes' state.
     /// </summary>
-    private static async Task<(Dictionary<(Guid, string), AdmissionOutcome> Existing, Dictionary<ScopeKey, ScopeStates.Loaded> Scopes)>
+    private async Task<(Dictionary<(Guid, string), AdmissionOutcome> Existing, Dictionary<ScopeKey, ScopeStates.Loaded> Scopes, DateTimeOffset Now)>
         LockAndLoadAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<AdmissionRequest> requests, List<ScopeKey> scopes,
-            bool synchronousCommit, CancellationToken ct)
+            DateTimeOffset asked, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, tx);
         // See AdmissionOptions.SynchronousCommit: the commit need not wait for the WAL flush.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"select set_config('synchronous_commit', '{(synchronousCommit ? "on" : "off")}', true)"));
+        // The statements below are prepared; planning them anew for each parameter set cost more than running them
+        // (the scope read joins seven relations). Their plans do not depend on the values, so one generic plan serves.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            $"select set_config('synchronous_commit', '{(options.Value.SynchronousCommit ? "on" : "off")}', true), " +
+            "set_config('plan_cache_mode', 'force_generic_plan', true)"));
         // Sorted by the lock key itself, so two transactions always take shared locks in the same order.
         var lockSql = new NpgsqlBatchCommand(
             "select pg_advisory_xact_lock(k) from (select distinct hashtextextended(s, 0) k from unnest($1::text[]) s order by k) l");
@@ -87,12 +92,14 @@ public sealed class AdmissionWriter(IDocumentStore store, NpgsqlDataSource dataS
         existingSql.Parameters.Add(new NpgsqlParameter { Value = requests.Select(r => r.OrganizationId).ToArray() });
         existingSql.Parameters.Add(new NpgsqlParameter { Value = requests.Select(r => r.RequestId).ToArray() });
         batch.BatchCommands.Add(existingSql);
-        batch.BatchCommands.Add(ScopeStates.LoadCommand(scopes));
+        batch.BatchCommands.Add(ScopeStates.LoadCommand(scopes, asked));
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) { }
         await reader.NextResultAsync(ct);
         while (await reader.ReadAsync(ct)) { }
+        // The locks are held from here on.
+        var now = ScopeStates.ToMicroseconds(clock.GetUtcNow());
         await reader.NextResultAsync(ct);
         var existing = new Dictionary<(Guid, string), AdmissionOutcome>();
         while (await reader.ReadAsync(ct))
@@ -100,8 +107,8 @@ public sealed class AdmissionWriter(IDocumentStore store, NpgsqlDataSource dataS
                 ? new AdmissionOutcome.Closed()
                 : new AdmissionOutcome.Admitted(reader.GetGuid(2), reader.GetFieldValue<DateTimeOffset>(3));
         await reader.NextResultAsync(ct);
-        var loaded = await ScopeStates.ReadAsync(reader, scopes, ct);
-        return (existing, loaded);
+        var loaded = await ScopeStates.ReadAsync(reader, scopes, asked, now, ct);
+        return (existing, loaded, now);
     }
 
     private static void InsertReservations(IDocumentSession session, List<(AdmissionRequest Request, AdmissionOutcome.Admitted Outcome)> admitted, DateTimeOffset now) =>

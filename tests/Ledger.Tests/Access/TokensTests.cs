@@ -69,6 +69,22 @@ public sealed class TokensTests(LedgerApp app)
     }
 
     [Fact]
+    public async Task an_ingest_token_revoked_on_another_node_stops_working_there_once_that_nodes_cache_lifetime_passes()
+    {
+        await using var second = new LedgerApp { Settings = new Dictionary<string, string> { ["Ledger:Auth:IngestTokenCacheTtl"] = "00:00:01" } };
+        await second.InitializeAsync();
+        var org = await app.Scenarios.OrganizationAsync();
+        var otherNode = second.Scenarios.Client(org.Ingest.DefaultRequestHeaders.Authorization!.Parameter!);
+        await (await PostUsageAsync(otherNode, UsageRecord("r1", "tenant_acme", key: "key_x"))).JsonAsync(HttpStatusCode.Accepted);
+        var ingestId = Assert.Single((await MembersAsync(org)).GetProperty("ingest_tokens").EnumerateArray()).GetProperty("token_id").GetGuid();
+
+        Assert.Equal(HttpStatusCode.NoContent, (await RevokeTokenAsync(org.Owner, org.Id, ingestId)).StatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+
+        await (await PostUsageAsync(otherNode, UsageRecord("r2", "tenant_acme", key: "key_x"))).ProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task the_last_owner_token_cannot_be_revoked_until_another_is_issued()
     {
         var org = await app.Scenarios.OrganizationAsync();

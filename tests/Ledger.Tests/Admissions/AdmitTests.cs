@@ -1,4 +1,6 @@
 using System.Net;
+using Ledger.Domain.Admissions;
+using Ledger.Domain.Consumers;
 using Ledger.Tests.Infrastructure;
 using static Ledger.Tests.Admissions.AdmissionsApi;
 using static Ledger.Tests.Infrastructure.Scenarios;
@@ -146,6 +148,29 @@ public sealed class AdmitTests(LedgerApp app)
 
         Assert.Equal("period_budget", problem.GetProperty("limit_kind").GetString());
         Assert.Equal(0.50m, problem.GetProperty("current").GetDecimal());
+    }
+
+    [Theory]
+    [InlineData("daily")]
+    [InlineData("weekly")]
+    [InlineData("monthly")]
+    [InlineData("yearly")]
+    public async Task a_recurring_period_budget_counts_the_spend_since_its_start_and_none_before(string duration)
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        // The organization's default is daily: a consumer's own period, when it sets one, replaces it whole.
+        await (await PutDefaultsAsync(org.Owner, org.Id, new { budget_duration = "daily", period_budget = 100m })).JsonAsync(HttpStatusCode.OK);
+        await (await OverrideAsync(org, "tenant_acme", new { budget_duration = duration, period_budget = 0.30m })).JsonAsync(HttpStatusCode.OK);
+        var period = BudgetPeriod.Current(new PeriodCap(0.30m, Enum.Parse<BudgetDuration>(duration, ignoreCase: true), null, null), DateTimeOffset.UtcNow)!.Value;
+        await (await PostUsageAsync(org.Ingest, UsageRecord("before", cost: 5.00m, at: period.Start.AddSeconds(-1)))).JsonAsync(HttpStatusCode.Accepted);
+        await (await PostUsageAsync(org.Ingest, UsageRecord("first-moment", cost: 0.20m, at: period.Start))).JsonAsync(HttpStatusCode.Accepted);
+        await AdmittedAsync(org.Ingest, "req-1", cost: 0m);
+
+        await (await PostUsageAsync(org.Ingest, UsageRecord("now", cost: 0.10m))).JsonAsync(HttpStatusCode.Accepted);
+        var problem = await (await AdmitAsync(org.Ingest, "req-2")).ProblemAsync(HttpStatusCode.PaymentRequired);
+
+        Assert.Equal("period_budget", problem.GetProperty("limit_kind").GetString());
+        Assert.Equal(0.30m, problem.GetProperty("current").GetDecimal());
     }
 
     [Fact]

@@ -16,12 +16,13 @@ public static class RevokeTokenEndpoint
     private static async Task<IResult> HandleAsync(
         [Microsoft.AspNetCore.Mvc.FromRoute(Name = "token_id")] string tokenId,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "organization_id")] string? organizationId,
-        ClaimsPrincipal user, OrganizationWriter writer, TimeProvider clock, CancellationToken ct)
+        ClaimsPrincipal user, OrganizationWriter writer, IngestTokenCache tokens, TimeProvider clock, CancellationToken ct)
     {
         if (!user.Owns(organizationId)) return Problem.NotFound("organization");
         if (!Guid.TryParse(tokenId, out var id)) return Problem.NotFound("token");
         var decision = await writer.ChangeAsync(user.OrganizationOf(),
             org => RevokeToken.Decide(org, user.ActorOf(), id, clock.GetUtcNow()), ct);
+        tokens.Forget(user.OrganizationOf());
         return decision.Refusal is { } refusal ? Problem.Refused(refusal) : Results.NoContent();
     }
 }
