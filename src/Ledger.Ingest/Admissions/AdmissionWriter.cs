@@ -2,6 +2,7 @@ using Ledger.Domain.Admissions;
 using Ledger.Ingest.Meters;
 using Marten;
 using Marten.Services;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -15,8 +16,12 @@ namespace Ledger.Ingest.Admissions;
 /// across lanes and nodes: each decides against everything admitted before it. Settled usage is
 /// read, never locked (<see cref="ScopeMeters"/>), so settlement never waits for admission.
 /// </summary>
-public sealed class AdmissionWriter(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<AdmissionOptions> options)
+public sealed class AdmissionWriter(
+    IDocumentStore store, [FromKeyedServices(AdmissionWriter.DataSourceKey)] NpgsqlDataSource dataSource, TimeProvider clock, IOptions<AdmissionOptions> options)
 {
+    /// <summary>The lanes' own connection pool (a keyed <see cref="NpgsqlDataSource"/>): see the host's store setup.</summary>
+    public const string DataSourceKey = "admissions";
+
     /// <summary>Identifies this writer's segments, so no two writers (nodes) ever share a stream.</summary>
     private readonly string _writerId = Guid.NewGuid().ToString("N")[..8];
 
