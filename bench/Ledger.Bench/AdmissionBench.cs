@@ -56,15 +56,21 @@ public static class AdmissionBench
             Task<int> Admit() => SendAsync(http, HttpMethod.Post, "/v1/admissions", NextBody());
             Task<int> Health() => SendAsync(http, HttpMethod.Get, "/health/ready", null);
 
-            await SaturateAsync(Admit, o.Concurrency, TimeSpan.FromSeconds(3)); // warm-up: JIT tiering, connection pool
-            await SaturateAsync(Health, o.Concurrency, TimeSpan.FromSeconds(1));
+            // Warm-up, untimed: tiered compilation keeps recompiling hot code for several seconds of load
+            // (it took 20-40 % of the API's CPU inside a window that started after 3 s), and the pools fill.
+            await SaturateAsync(Admit, o.Concurrency, TimeSpan.FromSeconds(10));
+            await SaturateAsync(Health, o.Concurrency, TimeSpan.FromSeconds(2));
 
             var fixedRate = await FixedRateAsync(Admit, o.Rate, TimeSpan.FromSeconds(o.Seconds));
             var baselineFixed = await FixedRateAsync(Health, o.Rate, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
-            var cpu = (Api: HttpIngestBench.CpuOf(api), Self: HttpIngestBench.CpuOf(Process.GetCurrentProcess()));
+            var cpu = (Api: HttpIngestBench.CpuOf(api), Self: HttpIngestBench.CpuOf(Process.GetCurrentProcess()), Machine: HttpIngestBench.MachineCpu());
             var saturated = await SaturateAsync(Admit, o.Concurrency, TimeSpan.FromSeconds(o.Seconds));
-            Console.WriteLine($"cpu while saturated: api {(HttpIngestBench.CpuOf(api) - cpu.Api) / o.Seconds:P0}, load generator " +
-                $"{(HttpIngestBench.CpuOf(Process.GetCurrentProcess()) - cpu.Self) / o.Seconds:P0} of one core ({Environment.ProcessorCount} cores; PostgreSQL has the rest)");
+            var (apiCpu, selfCpu) = (HttpIngestBench.CpuOf(api) - cpu.Api, HttpIngestBench.CpuOf(Process.GetCurrentProcess()) - cpu.Self);
+            var rest = HttpIngestBench.MachineCpu() - cpu.Machine - apiCpu - selfCpu;
+            var admissions = saturated.Rate * o.Seconds;
+            Console.WriteLine($"cpu while saturated, per admission: api {apiCpu / admissions * 1e6:F0} µs, load generator {selfCpu / admissions * 1e6:F0} µs, " +
+                $"PostgreSQL and the rest {rest / admissions * 1e6:F0} µs; the machine was {(apiCpu + selfCpu + rest) / o.Seconds / Environment.ProcessorCount:P0} busy " +
+                $"({Environment.ProcessorCount} cores)");
             var baselineSaturated = await SaturateAsync(Health, o.Concurrency, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
 
             Console.WriteLine($"at {o.Rate}/s: admission p50 {fixedRate.P50:F2} ms, p99 {fixedRate.P99:F2} ms ({fixedRate.Outcomes}); " +

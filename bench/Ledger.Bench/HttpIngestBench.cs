@@ -52,6 +52,15 @@ public static class HttpIngestBench
         }
     }
 
+    /// <summary>CPU seconds the whole machine has been busy (all processes, all cores), from /proc/stat; 0 where there is none.</summary>
+    internal static double MachineCpu()
+    {
+        if (!File.Exists("/proc/stat")) return 0;
+        // cpu  user nice system idle iowait irq softirq steal ...: busy is all but idle and iowait, in 1/100 s.
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..].Select(long.Parse).ToArray();
+        return (fields.Sum() - fields[3] - fields[4]) / 100.0;
+    }
+
     internal static double CpuOf(Process process)
     {
         process.Refresh();

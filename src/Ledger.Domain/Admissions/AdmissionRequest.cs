@@ -15,13 +15,17 @@ public sealed record AdmissionRequest(
     decimal EstimatedCostUsd)
 {
     /// <summary>Every scope whose caps apply: the consumer (if named), the key, and the team (if named).</summary>
-    public IEnumerable<ScopeKey> Scopes()
-    {
-        if (EndUserId is not null) yield return new ScopeKey(OrganizationId, CapScope.Consumer, EndUserId);
-        yield return new ScopeKey(OrganizationId, CapScope.Key, KeyId);
-        if (TeamId is not null) yield return new ScopeKey(OrganizationId, CapScope.Team, TeamId);
-    }
+    public IEnumerable<ScopeKey> Scopes() => ScopeKey.Of(OrganizationId, EndUserId, KeyId, TeamId);
 }
 
 /// <summary>One scope of one organization: the unit caps are set on and admissions are serialized by.</summary>
-public readonly record struct ScopeKey(Guid OrganizationId, CapScope Scope, string Id);
+public readonly record struct ScopeKey(Guid OrganizationId, CapScope Scope, string Id)
+{
+    /// <summary>The scopes a request (or its usage) belongs to: the consumer (if named), the key, and the team (if named).</summary>
+    public static IEnumerable<ScopeKey> Of(Guid organizationId, string? endUserId, string keyId, string? teamId)
+    {
+        if (endUserId is not null) yield return new ScopeKey(organizationId, CapScope.Consumer, endUserId);
+        yield return new ScopeKey(organizationId, CapScope.Key, keyId);
+        if (teamId is not null) yield return new ScopeKey(organizationId, CapScope.Team, teamId);
+    }
+}

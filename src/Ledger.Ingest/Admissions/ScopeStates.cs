@@ -2,6 +2,7 @@ using Ledger.Domain.Admissions;
 using Ledger.Domain.Consumers;
 using Ledger.Ingest.Meters;
 using Ledger.Projections.ConsumerOverrides;
+using Ledger.Projections.Consumers;
 using Ledger.Projections.ScopeLimits;
 using Npgsql;
 
@@ -43,7 +44,9 @@ public static class ScopeStates
             select o.rpm_limit, o.tpm_limit, o.max_budget, o.budget_duration, o.period_budget, o.period_start, o.period_end,
                    d.rpm_limit, d.tpm_limit, d.max_budget, d.budget_duration, d.period_budget, d.period_start, d.period_end,
                    l.rpm_limit, l.tpm_limit, l.max_budget,
-                   st.admissions, coalesce(st.reserved, 0), coalesce(m.spend, 0), coalesce(m.released, 0),
+                   st.admissions, coalesce(st.reserved, 0),
+                   -- A consumer's lifetime spend is its consumers row's total (see ScopeMeters).
+                   case when s.scope = 0 then coalesce(c.total_spend, 0) else coalesce(m.spend, 0) end, coalesce(m.released, 0),
                    tk.seconds, tk.tokens, ps.*
             from unnest($1::uuid[], $2::smallint[], $3::text[]) with ordinality s(org, scope, id, ord)
             left join {ConsumerOverridesTable.Name} o on s.scope = 0 and o.organization_id = s.org and o.end_user_id = s.id
@@ -51,6 +54,7 @@ public static class ScopeStates
             left join {ScopeLimitsTable.Name} l on s.scope <> 0 and l.organization_id = s.org and l.scope = s.scope and l.scope_id = s.id
             left join {AdmissionTables.State} st on st.organization_id = s.org and st.scope = s.scope and st.scope_id = s.id
             left join {ScopeMeterTables.Spend} m on m.organization_id = s.org and m.scope = s.scope and m.scope_id = s.id
+            left join {ConsumersTable.Name} c on s.scope = 0 and c.organization_id = s.org and c.end_user_id = s.id
             -- Settled tokens per second, only where some tpm cap could apply.
             left join lateral (
                 select array_agg(t.second order by t.second) seconds, array_agg(t.tokens order by t.second) tokens

@@ -6,8 +6,9 @@ namespace Ledger.Ingest.Meters;
 /// <summary>
 /// What admission needs to know of settled usage, per scope (consumer 0, key 1, team 2; the
 /// <c>CapScope</c> values), kept by the usage write path in the same transaction as the usage:
-/// lifetime spend and released reservations, spend per UTC day (for period budgets), and tokens
-/// per second of recording for the last two minutes (for tpm). Only settlement and expiry write
+/// lifetime spend (of keys and teams; a consumer's is its <c>consumers</c> row) and released
+/// reservations, spend per UTC day (for period budgets), and tokens per second of recording for
+/// the last two minutes (for tpm, of scopes with a tpm cap). Only settlement and expiry write
 /// these rows; admission only reads them, so the two paths never wait for each other.
 /// </summary>
 public static class ScopeMeterTables
@@ -26,11 +27,15 @@ public static class ScopeMeterTables
         // Estimated cost of reservations closed by settlement or expiry. Open reservations of a
         // scope are what admissions reserved (admission_state.reserved) minus this.
         spend.AddColumn("released", "numeric").NotNull().DefaultValueByExpression("0");
+        // Every settlement updates these rows in place; with room left in each page the updates stay
+        // heap-only (HOT) and touch no index, as for the consumer totals.
+        spend.WithFillFactor(70);
         yield return spend;
 
         var daily = Scoped(DailySpend);
         daily.AddColumn("day", "date").AsPrimaryKey();
         daily.AddColumn("spend", "numeric").NotNull();
+        daily.WithFillFactor(70);
         yield return daily;
 
         var tokens = Scoped(RecentTokens);
