@@ -133,6 +133,26 @@ public sealed class AdmitTests(LedgerApp app)
         await AdmittedAsync(org.Ingest, "req-1"); // 0.60 raw, though 1.20 with markup
     }
 
+    [Theory]
+    [InlineData("default")]
+    [InlineData("override")]
+    public async Task a_consumers_tpm_cap_from_the_defaults_or_its_own_override_counts_its_settled_tokens(string from)
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        if (from == "default")
+            await (await PutDefaultsAsync(org.Owner, org.Id, new { tpm_limit = 1000 })).JsonAsync(HttpStatusCode.OK);
+        else
+            await (await OverrideAsync(org, "tenant_acme", new { tpm_limit = 1000 })).JsonAsync(HttpStatusCode.OK);
+
+        await (await PostUsageAsync(org.Ingest, UsageRecord("big", input: 900, output: 300))).JsonAsync(HttpStatusCode.Accepted);
+        await AdmittedAsync(org.Ingest, "other-consumer", user: "tenant_globex");
+        var problem = await (await AdmitAsync(org.Ingest, "next")).ProblemAsync(HttpStatusCode.TooManyRequests);
+
+        Assert.Equal("consumer", problem.GetProperty("scope").GetString());
+        Assert.Equal("tpm", problem.GetProperty("limit_kind").GetString());
+        Assert.Equal(1200, problem.GetProperty("current").GetDecimal());
+    }
+
     [Fact]
     public async Task a_daily_period_budget_counts_only_todays_spend()
     {
