@@ -42,7 +42,7 @@ public class AdmissionDecisionBenchmarks
     /// The floor of measuring one call on this machine (timer reads, scheduling, interrupts): a call
     /// that does nothing, measured the same way in the same run.
     /// </summary>
-    [Benchmark(Baseline = true)]
+    [Benchmark]
     public long NothingBaseline() => _now.UtcTicks;
 
     /// <summary>One request against its three scopes.</summary>
