@@ -19,6 +19,9 @@ public static class IngestModule
         services.AddSingleton<UsageIngestQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageIngestQueue>());
         services.Configure<AdmissionOptions>(configuration.GetSection("Ledger:Admissions"));
+        // Registered before the queue, so it stops after it and appends what the queue's last admissions left.
+        services.AddSingleton<AdmissionEventPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<AdmissionEventPublisher>());
         services.AddSingleton<AdmissionWriter>();
         services.AddSingleton<AdmissionQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<AdmissionQueue>());

@@ -20,6 +20,9 @@ public sealed class AdmissionOptions
 
     public int QueueCapacity { get; set; } = 4096;
 
+    /// <summary>Admission events appended to the event store per publishing transaction.</summary>
+    public int EventPublishBatchSize { get; set; } = 2000;
+
     public int MaxAttempts { get; set; } = 5;
 
     /// <summary>

@@ -19,7 +19,7 @@ public sealed class AdmissionQueue(AdmissionWriter writer, IOptions<AdmissionOpt
     protected override int WeightOf(AdmissionRequest request) => 1;
 
     protected override Task<IReadOnlyList<AdmissionOutcome>> WriteAsync(IReadOnlyList<AdmissionRequest> group, int lane) =>
-        writer.DecideAsync(group, lane, CancellationToken.None);
+        writer.DecideAsync(group, CancellationToken.None);
 
     protected override Exception Unavailable(Exception cause) => new AdmissionUnavailableException(cause);
 }

@@ -19,6 +19,13 @@ public static class AdmissionTables
     /// </summary>
     public const string State = LedgerSchema.Name + ".admission_state";
 
+    /// <summary>
+    /// Admission events written by the admission transaction and not yet appended to the event
+    /// store; <see cref="AdmissionEventPublisher"/> moves them there (and deletes them) in its own
+    /// transactions, so appending never holds the scopes' locks.
+    /// </summary>
+    public const string Outbox = LedgerSchema.Name + ".admission_outbox";
+
     public static IEnumerable<Table> Definitions()
     {
         var admissions = new Table(Admissions);
@@ -44,5 +51,12 @@ public static class AdmissionTables
         state.AddColumn("admissions", "bytea").NotNull();
         state.AddColumn("reserved", "numeric").NotNull();
         yield return state;
+
+        var outbox = new Table(Outbox);
+        outbox.AddColumn("seq", "bigserial").AsPrimaryKey();
+        outbox.AddColumn<Guid>("organization_id").NotNull();
+        outbox.AddColumn<string>("type").NotNull();
+        outbox.AddColumn("body", "jsonb").NotNull();
+        yield return outbox;
     }
 }

@@ -1,7 +1,5 @@
 using Ledger.Domain.Admissions;
 using Ledger.Ingest.Meters;
-using Marten;
-using Marten.Services;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -9,74 +7,76 @@ using Npgsql;
 namespace Ledger.Ingest.Admissions;
 
 /// <summary>
-/// Decides a group of admission requests in one transaction. It locks every scope the group
-/// touches (a transaction-scoped advisory lock per scope, taken in one order), reads their caps
-/// and usage, lets the pure <see cref="AdmissionBatch"/> decide, then stores the reservations, the
-/// scopes' new state and the events, and commits. Admissions of one scope are thereby serialized
-/// across lanes and nodes: each decides against everything admitted before it. Settled usage is
-/// read, never locked (<see cref="ScopeMeters"/>), so settlement never waits for admission.
+/// Decides a group of admission requests in one transaction of two round trips. The first begins
+/// it, locks every scope the group touches (a transaction-scoped advisory lock per scope, taken in
+/// one order) and reads their caps and usage; the pure <see cref="AdmissionBatch"/> decides; the
+/// second stores the reservations, the scopes' new state and the events (into the outbox, see
+/// <see cref="AdmissionEventPublisher"/>) and commits, releasing the locks as soon as PostgreSQL
+/// has run it. Admissions of one scope are thereby serialized across lanes and nodes: each
+/// decides against everything admitted before it. Settled usage is read, never locked
+/// (<see cref="ScopeMeters"/>), so settlement never waits for admission.
 /// </summary>
 public sealed class AdmissionWriter(
-    IDocumentStore store, [FromKeyedServices(AdmissionWriter.DataSourceKey)] NpgsqlDataSource dataSource, TimeProvider clock, IOptions<AdmissionOptions> options)
+    [FromKeyedServices(AdmissionWriter.DataSourceKey)] NpgsqlDataSource dataSource, AdmissionEventPublisher events,
+    TimeProvider clock, IOptions<AdmissionOptions> options)
 {
     /// <summary>The lanes' own connection pool (a keyed <see cref="NpgsqlDataSource"/>): see the host's store setup.</summary>
     public const string DataSourceKey = "admissions";
 
-    /// <summary>Identifies this writer's segments, so no two writers (nodes) ever share a stream.</summary>
-    private readonly string _writerId = Guid.NewGuid().ToString("N")[..8];
-
-    public async Task<IReadOnlyList<AdmissionOutcome>> DecideAsync(IReadOnlyList<AdmissionRequest> group, int lane, CancellationToken ct)
+    public async Task<IReadOnlyList<AdmissionOutcome>> DecideAsync(IReadOnlyList<AdmissionRequest> group, CancellationToken ct)
     {
         var requests = group.DistinctBy(r => (r.OrganizationId, r.RequestId)).ToList();
         var scopes = requests.SelectMany(r => r.Scopes()).Distinct().ToList();
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        // `asked` bounds what is read (the token window, the budget periods); the decision's own time is taken once
-        // the locks are held, so admissions of a scope are stamped in the order they were decided.
-        var asked = ScopeStates.ToMicroseconds(clock.GetUtcNow());
-        var (existing, loaded, now) = await LockAndLoadAsync(connection, tx, requests, scopes, asked, ct);
-        var states = await ScopeStates.CompleteAsync(connection, tx, loaded, now, ct);
-
-        var undecided = requests.Where(r => !existing.ContainsKey((r.OrganizationId, r.RequestId))).ToList();
-        var result = AdmissionBatch.Decide(undecided, states.ToDictionary(s => s.Key, s => s.Value.State), now,
-            options.Value.ReservationTtl, Guid.CreateVersion7);
-
-        var outcomes = new Dictionary<(Guid, string), AdmissionOutcome>(existing);
-        for (var i = 0; i < undecided.Count; i++) outcomes[(undecided[i].OrganizationId, undecided[i].RequestId)] = result.Outcomes[i];
-
-        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
-        var admitted = undecided.Zip(result.Outcomes).Where(p => p.Second is AdmissionOutcome.Admitted)
-            .Select(p => (Request: p.First, Outcome: (AdmissionOutcome.Admitted)p.Second)).ToList();
-        if (admitted.Count > 0)
+        try
         {
-            InsertReservations(session, admitted, now);
-            SaveStates(session, states, result.States, admitted, now);
+            // `asked` bounds what is read (the token window, the budget periods); the decision's own time is taken once
+            // the locks are held, so admissions of a scope are stamped in the order they were decided.
+            var asked = ScopeStates.ToMicroseconds(clock.GetUtcNow());
+            var (existing, loaded, now) = await LockAndLoadAsync(connection, requests, scopes, asked, ct);
+            var states = await ScopeStates.CompleteAsync(connection, loaded, now, ct);
+
+            var undecided = requests.Where(r => !existing.ContainsKey((r.OrganizationId, r.RequestId))).ToList();
+            var result = AdmissionBatch.Decide(undecided, states.ToDictionary(s => s.Key, s => s.Value.State), now,
+                options.Value.ReservationTtl, Guid.CreateVersion7);
+
+            var outcomes = new Dictionary<(Guid, string), AdmissionOutcome>(existing);
+            for (var i = 0; i < undecided.Count; i++) outcomes[(undecided[i].OrganizationId, undecided[i].RequestId)] = result.Outcomes[i];
+
+            var admitted = undecided.Zip(result.Outcomes).Where(p => p.Second is AdmissionOutcome.Admitted)
+                .Select(p => (Request: p.First, Outcome: (AdmissionOutcome.Admitted)p.Second)).ToList();
+            await using var batch = new NpgsqlBatch(connection);
+            if (admitted.Count > 0)
+            {
+                batch.BatchCommands.Add(InsertReservations(admitted, now));
+                batch.BatchCommands.Add(SaveStates(states, result.States, admitted, now));
+            }
+            if (result.Events.Count > 0) batch.BatchCommands.Add(InsertEvents(result.Events));
+            // In the same round trip: the locks are released as soon as PostgreSQL has run the writes.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("commit"));
+            await batch.ExecuteNonQueryAsync(ct);
+            if (result.Events.Count > 0) events.Notify();
+            return [.. group.Select(r => outcomes[(r.OrganizationId, r.RequestId)])];
         }
-        foreach (var org in result.Events.GroupBy(OrganizationOf))
-            foreach (var (slice, index) in org.Chunk(AdmissionSegment.MaxEventsPerAppend).Select((s, i) => (s, i)))
-                session.Events.Append(AdmissionSegment.Key(org.Key, now, _writerId, lane, index), slice);
-        await session.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return [.. group.Select(r => outcomes[(r.OrganizationId, r.RequestId)])];
+        catch when (connection.FullState == System.Data.ConnectionState.Open)
+        {
+            // The transaction is plain SQL, so end it here: the pooled connection must not go back inside it.
+            await using var rollback = new NpgsqlCommand("rollback", connection);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+            throw;
+        }
     }
 
-    private static Guid OrganizationOf(object e) => e switch
-    {
-        RequestAdmitted a => a.OrganizationId,
-        RequestRejected r => r.OrganizationId,
-        _ => throw new ArgumentOutOfRangeException(nameof(e)),
-    };
-
     /// <summary>
-    /// One round trip: lock the scopes, then (each statement seeing what committed before it
-    /// started, so after the locks) read the requests admitted already and the scopes' state.
+    /// One round trip: begin, lock the scopes, then (each statement seeing what committed before
+    /// it started, so after the locks) read the requests admitted already and the scopes' state.
     /// </summary>
     private async Task<(Dictionary<(Guid, string), AdmissionOutcome> Existing, Dictionary<ScopeKey, ScopeStates.Loaded> Scopes, DateTimeOffset Now)>
-        LockAndLoadAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<AdmissionRequest> requests, List<ScopeKey> scopes,
-            DateTimeOffset asked, CancellationToken ct)
+        LockAndLoadAsync(NpgsqlConnection connection, List<AdmissionRequest> requests, List<ScopeKey> scopes, DateTimeOffset asked, CancellationToken ct)
     {
-        await using var batch = new NpgsqlBatch(connection, tx);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("begin isolation level read committed"));
         // See AdmissionOptions.SynchronousCommit: the commit need not wait for the WAL flush.
         // The statements below are prepared; planning them anew for each parameter set cost more than running them
         // (the scope read joins seven relations). Their plans do not depend on the values, so one generic plan serves.
@@ -116,12 +116,12 @@ public sealed class AdmissionWriter(
         return (existing, loaded, now);
     }
 
-    private static void InsertReservations(IDocumentSession session, List<(AdmissionRequest Request, AdmissionOutcome.Admitted Outcome)> admitted, DateTimeOffset now) =>
-        session.QueueSqlCommand(
+    private static NpgsqlBatchCommand InsertReservations(List<(AdmissionRequest Request, AdmissionOutcome.Admitted Outcome)> admitted, DateTimeOffset now) =>
+        Command(
             $"""
             insert into {AdmissionTables.Admissions} (organization_id, request_id, reservation_id, end_user_id, key_id, team_id,
                 estimated_cost, admitted_at, expires_at)
-            select o, q, v, u, k, t, c, ?, e from unnest(?::uuid[], ?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::numeric[], ?::timestamptz[])
+            select o, q, v, u, k, t, c, $1, e from unnest($2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::numeric[], $9::timestamptz[])
                 as r(o, q, v, u, k, t, c, e)
             """,
             now,
@@ -135,16 +135,16 @@ public sealed class AdmissionWriter(
             admitted.Select(a => a.Outcome.ExpiresAt).ToArray());
 
     /// <summary>Writes back the window and the reserved total of every scope an admission changed.</summary>
-    private static void SaveStates(
-        IDocumentSession session, Dictionary<ScopeKey, ScopeStates.Loaded> loaded, IReadOnlyDictionary<ScopeKey, ScopeState> after,
+    private static NpgsqlBatchCommand SaveStates(
+        Dictionary<ScopeKey, ScopeStates.Loaded> loaded, IReadOnlyDictionary<ScopeKey, ScopeState> after,
         List<(AdmissionRequest Request, AdmissionOutcome.Admitted Outcome)> admitted, DateTimeOffset now)
     {
         var changed = admitted.SelectMany(a => a.Request.Scopes()).Distinct()
             .OrderBy(s => s.OrganizationId).ThenBy(s => s.Scope).ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
-        session.QueueSqlCommand(
+        return Command(
             $"""
             insert into {AdmissionTables.State} as s (organization_id, scope, scope_id, admissions, reserved)
-            select * from unnest(?::uuid[], ?::smallint[], ?::text[], ?::bytea[], ?::numeric[])
+            select * from unnest($1::uuid[], $2::smallint[], $3::text[], $4::bytea[], $5::numeric[])
             on conflict (organization_id, scope, scope_id) do update set admissions = excluded.admissions, reserved = excluded.reserved
             """,
             changed.Select(s => s.OrganizationId).ToArray(),
@@ -153,5 +153,28 @@ public sealed class AdmissionWriter(
             changed.Select(s => WindowCodec.Encode(SlidingWindow.Compact(after[s].Usage.Admissions, now))).ToArray(),
             // Open reservations are what was ever reserved minus what was released; store the former.
             changed.Select(s => after[s].Usage.Reserved + loaded[s].Released).ToArray());
+    }
+
+    /// <summary>The group's events, in decision order, for the publisher.</summary>
+    private static NpgsqlBatchCommand InsertEvents(IReadOnlyList<object> events)
+    {
+        var rows = events.Select(e => (Organization: OrganizationOf(e), Row: AdmissionEventPublisher.Serialize(e))).ToList();
+        return Command(
+            $"insert into {AdmissionTables.Outbox} (organization_id, type, body) select * from unnest($1::uuid[], $2::text[], $3::jsonb[])",
+            rows.Select(r => r.Organization).ToArray(), rows.Select(r => r.Row.Type).ToArray(), rows.Select(r => r.Row.Body).ToArray());
+    }
+
+    private static Guid OrganizationOf(object e) => e switch
+    {
+        RequestAdmitted a => a.OrganizationId,
+        RequestRejected r => r.OrganizationId,
+        _ => throw new ArgumentOutOfRangeException(nameof(e)),
+    };
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
     }
 }

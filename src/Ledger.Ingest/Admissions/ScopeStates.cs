@@ -126,7 +126,7 @@ public static class ScopeStates
     /// period that began between the read's moment and the decision's (one round trip, if any).
     /// </summary>
     public static async Task<Dictionary<ScopeKey, Loaded>> CompleteAsync(
-        NpgsqlConnection connection, NpgsqlTransaction tx, Dictionary<ScopeKey, Loaded> loaded, DateTimeOffset now, CancellationToken ct)
+        NpgsqlConnection connection, Dictionary<ScopeKey, Loaded> loaded, DateTimeOffset now, CancellationToken ct)
     {
         var periods = loaded
             .Where(s => !s.Value.PeriodSpendRead)
@@ -141,7 +141,7 @@ public static class ScopeStates
             left join {ScopeMeterTables.DailySpend} d on d.organization_id = s.org and d.scope = s.scope and d.scope_id = s.id
                 and d.day >= s.first_day and d.day < s.past_day
             group by s.ord
-            """, connection, tx);
+            """, connection);
         AddKeys(spend.Parameters, [.. periods.Select(p => p.Key)]);
         // Spend is kept per UTC day: a period counts every day it touches (recurring periods start and end on days).
         spend.Parameters.Add(new NpgsqlParameter { Value = periods.Select(p => DateOnly.FromDateTime(p.Period.Start.UtcDateTime)).ToArray() });

@@ -53,6 +53,25 @@ public static class AdmissionsApi
     }
 
     /// <summary>How many events of a type the organization's streams hold.</summary>
+    /// <summary>
+    /// How many events of a type the organization's streams hold once its admission outbox is
+    /// empty: admission events reach the store through the outbox, moments after the answer.
+    /// </summary>
+    public static async Task<long> EventsAppendedAsync(LedgerApp app, Guid org, string type)
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var pending = new NpgsqlCommand("select count(*) from ledger.admission_outbox where organization_id = $1", connection);
+        pending.Parameters.AddWithValue(org);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        while ((long)(await pending.ExecuteScalarAsync())! > 0)
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "the admission outbox was not emptied within 10 s");
+            await Task.Delay(50);
+        }
+        return await EventsAsync(app, org, type);
+    }
+
     public static async Task<long> EventsAsync(LedgerApp app, Guid org, string type)
     {
         await using var connection = new NpgsqlConnection(app.ConnectionString);

@@ -22,7 +22,7 @@ public sealed class AdmitTests(LedgerApp app)
         Assert.NotEqual(Guid.Empty, body.GetProperty("reservation_id").GetGuid());
         var expires = body.GetProperty("expires_at").GetDateTimeOffset();
         Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(9.5), TimeSpan.FromMinutes(10));
-        Assert.Equal(1, await EventsAsync(app, org.Id, "request_admitted"));
+        Assert.Equal(1, await EventsAppendedAsync(app, org.Id, "request_admitted"));
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class AdmitTests(LedgerApp app)
         Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(55), TimeSpan.FromSeconds(60));
         // A rejected request holds no reservation, and is recorded for analytics.
         Assert.Equal(5, await OpenReservationsAsync(app, org.Id));
-        Assert.Equal(1, await EventsAsync(app, org.Id, "request_rejected"));
+        Assert.Equal(1, await EventsAppendedAsync(app, org.Id, "request_rejected"));
     }
 
     [Fact]
@@ -251,7 +251,7 @@ public sealed class AdmitTests(LedgerApp app)
 
         Assert.Equal(first.GetProperty("reservation_id").GetGuid(), again.GetProperty("reservation_id").GetGuid());
         await AdmittedAsync(org.Ingest, "req-2");
-        Assert.Equal(1, await EventsAsync(app, org.Id, "request_admitted") - 1);
+        Assert.Equal(2, await EventsAppendedAsync(app, org.Id, "request_admitted"));
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class RefusedAdmissionTests(LedgerApp app)
 
         Assert.Contains(field, problem.GetRawText());
         Assert.Equal(0, await OpenReservationsAsync(app, org.Id));
-        Assert.Equal(0, await EventsAsync(app, org.Id, "request_rejected"));
+        Assert.Equal(0, await EventsAppendedAsync(app, org.Id, "request_rejected"));
     }
 
     [Fact]
