@@ -56,7 +56,8 @@ public static class AdmissionTables
         outbox.AddColumn("seq", "bigserial").AsPrimaryKey();
         outbox.AddColumn<Guid>("organization_id").NotNull();
         outbox.AddColumn<string>("type").NotNull();
-        outbox.AddColumn("body", "jsonb").NotNull();
+        // The event as JSON text: written once and read once, so PostgreSQL need not parse it.
+        outbox.AddColumn("body", "text").NotNull();
         yield return outbox;
     }
 }

@@ -160,7 +160,7 @@ public sealed class AdmissionWriter(
     {
         var rows = events.Select(e => (Organization: OrganizationOf(e), Row: AdmissionEventPublisher.Serialize(e))).ToList();
         return Command(
-            $"insert into {AdmissionTables.Outbox} (organization_id, type, body) select * from unnest($1::uuid[], $2::text[], $3::jsonb[])",
+            $"insert into {AdmissionTables.Outbox} (organization_id, type, body) select * from unnest($1::uuid[], $2::text[], $3::text[])",
             rows.Select(r => r.Organization).ToArray(), rows.Select(r => r.Row.Type).ToArray(), rows.Select(r => r.Row.Body).ToArray());
     }
 
