@@ -37,7 +37,14 @@ public static class AdmissionBench
         var (org, ownerToken, ingestToken) = await HttpIngestBench.CreateOrganizationAsync();
         // Without the async daemon, as in `bench ingest`: a daemon catching up on the benchmark database's
         // millions of events would be measured instead of admission. Its steady cost is in docs/performance.md.
-        using var api = HttpIngestBench.StartApi(new Dictionary<string, string> { ["Ledger__AsyncProjections"] = "Disabled" });
+        using var api = HttpIngestBench.StartApi(new Dictionary<string, string>
+        {
+            ["Ledger__AsyncProjections"] = "Disabled",
+            // The bench never settles, so with the default 10-minute lifetime the reservations of one run would all be
+            // released during a run ten minutes later, and that run would measure the release of tens of thousands of
+            // reservations besides its own admissions.
+            ["Ledger__Admissions__ReservationTtl"] = "1.00:00:00",
+        });
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(HttpIngestBench.Url) };
@@ -57,8 +64,8 @@ public static class AdmissionBench
             Task<int> Health() => SendAsync(http, HttpMethod.Get, "/health/ready", null);
 
             // Warm-up, untimed: tiered compilation keeps recompiling hot code for several seconds of load
-            // (it took 20-40 % of the API's CPU inside a window that started after 3 s), and the pools fill.
-            await SaturateAsync(Admit, o.Concurrency, TimeSpan.FromSeconds(10));
+            // (it took 20-40 % of the API's CPU inside a window that started after 3 s, and still 20 % 40 s after start), and the pools fill.
+            await SaturateAsync(Admit, o.Concurrency, TimeSpan.FromSeconds(20));
             await SaturateAsync(Health, o.Concurrency, TimeSpan.FromSeconds(2));
 
             var fixedRate = await FixedRateAsync(Admit, o.Rate, TimeSpan.FromSeconds(o.Seconds));
