@@ -84,8 +84,7 @@ public sealed partial class AdmissionEventPublisher(
         var now = clock.GetUtcNow();
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         foreach (var org in events.OrderBy(e => e.Seq).GroupBy(e => e.Organization))
-            foreach (var (slice, index) in org.Select(e => e.Event).Chunk(AdmissionSegment.MaxEventsPerAppend).Select((s, i) => (s, i)))
-                session.Events.Append(AdmissionSegment.Key(org.Key, now, _writerId, 0, index), slice);
+            session.Events.AppendAdmissionEvents(org.Key, org.Select(e => e.Event), now, _writerId);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return events.Count;

@@ -70,8 +70,7 @@ public sealed partial class ReservationExpiry(
         {
             await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
             foreach (var org in released.GroupBy(r => r.OrganizationId))
-                foreach (var (slice, index) in org.Chunk(AdmissionSegment.MaxEventsPerAppend).Select((s, i) => (s, i)))
-                    session.Events.Append(AdmissionSegment.Key(org.Key, now, _writerId, 0, index), slice.Cast<object>());
+                session.Events.AppendAdmissionEvents(org.Key, org, now, _writerId);
             await session.SaveChangesAsync(ct);
         }
         await tx.CommitAsync(ct);
