@@ -1,0 +1,49 @@
+namespace Ledger.Domain.Analytics;
+
+/// <summary>One consumer of a cohort: what it did in the cohort's billing period.</summary>
+public sealed record CohortMember(string EndUserId, long Requests, decimal Spend);
+
+/// <summary>Why a consumer stands out: its spend over the cohort mean, its requests in standard deviations from the cohort mean.</summary>
+public sealed record Anomaly(decimal SpendRatio, double RequestZscore, IReadOnlyList<string> Reasons)
+{
+    public const string HighSpend = "spend_above_5x_cohort_mean";
+    public const string HighRequests = "requests_above_3_sd";
+}
+
+/// <summary>
+/// SPEC §5 anomaly cohorts: a consumer is flagged when its spend is more than 5× the cohort's
+/// mean spend, or its request count more than 3 standard deviations above the cohort's mean. The
+/// cohort is an organization's consumers active in the current billing period (the caller picks
+/// them); each member counts in the statistics it is compared with, and the standard deviation is
+/// the cohort's own (population), since the cohort is every active consumer, not a sample. Cohorts
+/// of fewer than three are never flagged. So a single consumer can stand out by spend only in a
+/// cohort of six or more (its ratio is at most the cohort's size), and by requests only in one of
+/// eleven or more (its z-score is at most √(n − 1)). Advisory only: nothing reads it to decide.
+/// </summary>
+public static class AnomalyCohort
+{
+    public const int MinimumSize = 3;
+    public const decimal SpendRatioLimit = 5m;
+    public const double RequestZscoreLimit = 3.0;
+
+    /// <summary>The flagged members, by end user id; members that do not stand out are absent.</summary>
+    public static IReadOnlyDictionary<string, Anomaly> Flag(IReadOnlyList<CohortMember> cohort)
+    {
+        var flagged = new Dictionary<string, Anomaly>(StringComparer.Ordinal);
+        if (cohort.Count < MinimumSize) return flagged;
+
+        var meanSpend = cohort.Sum(m => m.Spend) / cohort.Count;
+        var meanRequests = cohort.Average(m => (double)m.Requests);
+        var deviation = Math.Sqrt(cohort.Average(m => Math.Pow(m.Requests - meanRequests, 2)));
+        foreach (var member in cohort)
+        {
+            var ratio = meanSpend == 0 ? 0m : member.Spend / meanSpend;
+            var zscore = deviation == 0 ? 0.0 : (member.Requests - meanRequests) / deviation;
+            var reasons = new List<string>(2);
+            if (ratio > SpendRatioLimit) reasons.Add(Anomaly.HighSpend);
+            if (zscore > RequestZscoreLimit) reasons.Add(Anomaly.HighRequests);
+            if (reasons.Count > 0) flagged[member.EndUserId] = new Anomaly(ratio, zscore, reasons);
+        }
+        return flagged;
+    }
+}
