@@ -6,6 +6,7 @@ using Ledger.Projections.Audit;
 using Ledger.Projections.ConsumerOverrides;
 using Ledger.Projections.Consumers;
 using Ledger.Projections.ConsumerTags;
+using Ledger.Projections.DailyActivity;
 using Ledger.Projections.Keys;
 using Ledger.Projections.Members;
 using Ledger.Projections.Organizations;
@@ -39,6 +40,7 @@ public static class LedgerStore
         opts.Storage.ExtendedSchemaObjects.Add(ConsumerOverridesTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(AuditLogTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(ScopeLimitsTable.Definition());
+        opts.Storage.ExtendedSchemaObjects.AddRange(DailyActivityTables.Definitions());
 
         // Numeric revisions, as Marten gives projected documents: the tables keep the shape they had
         // when generic projections wrote them, so existing databases need no migration.
@@ -64,5 +66,10 @@ public static class LedgerStore
             o => o.DeleteDataInTableOnTeardown(ScopeLimitsTable.Name));
         opts.Projections.Add(new AuditTrailProjection(), ProjectionLifecycle.Async,
             o => o.DeleteDataInTableOnTeardown(AuditLogTable.Name));
+        opts.Projections.Add(new DailyActivityProjection(), ProjectionLifecycle.Async, DailyActivityProjection.ProjectionName, o =>
+        {
+            o.DeleteDataInTableOnTeardown(DailyActivityTables.Days);
+            o.DeleteDataInTableOnTeardown(DailyActivityTables.Models);
+        });
     }
 }

@@ -6,6 +6,7 @@ using Ledger.Api.Access.Tokens;
 using Ledger.Api.Admissions.Admitting;
 using Ledger.Api.Audit;
 using Ledger.Api.Audit.Reading;
+using Ledger.Api.Consumers.Activity;
 using Ledger.Api.Consumers.Defaults;
 using Ledger.Api.Consumers.Importing;
 using Ledger.Api.Consumers.Listing;
@@ -60,6 +61,7 @@ public static class HttpSetup
         app.MapHealthChecks("/health/ready");
         app.MapSettleUsage();
         app.MapListConsumers();
+        app.MapConsumerActivity();
         app.MapOrganizationUsage();
         app.MapAddMember();
         app.MapChangeRole();

@@ -59,6 +59,7 @@ public sealed class RoleTableTests(LedgerApp app)
 
     [Theory]
     [InlineData("GET", "/api/consumers?organization_id=ORG", null)]
+    [InlineData("GET", "/api/consumers/tenant_acme/activity?organization_id=ORG", null)]
     [InlineData("GET", "/api/usage/totals?organization_id=ORG", null)]
     [InlineData("GET", "/api/end-users/tags?organization_id=ORG", null)]
     [InlineData("GET", "/api/end-users/overrides?organization_id=ORG", null)]

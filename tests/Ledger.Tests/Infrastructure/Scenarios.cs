@@ -60,14 +60,15 @@ public sealed class Scenarios(LedgerApp app)
     }
 
     public static object UsageRecord(string requestId, string? user = "tenant_acme", string key = "key_prod_1",
-        long input = 100, long output = 50, decimal cost = 0.01m, string status = "success", DateTimeOffset? at = null, string? team = null) =>
+        long input = 100, long output = 50, decimal cost = 0.01m, string status = "success", DateTimeOffset? at = null, string? team = null,
+        string model = "gpt-4o") =>
         new
         {
             request_id = requestId,
             key_id = key,
             team_id = team,
             user,
-            model = "gpt-4o",
+            model,
             provider = "openai",
             input_tokens = input,
             output_tokens = output,

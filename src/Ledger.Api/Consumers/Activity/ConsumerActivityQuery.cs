@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using Ledger.Projections.Consumers;
+using Ledger.Projections.DailyActivity;
+using Npgsql;
+
+namespace Ledger.Api.Consumers.Activity;
+
+/// <summary>One consumer's daily series from the daily activity read model, every day of the range present.</summary>
+public sealed class ConsumerActivityQuery(NpgsqlDataSource dataSource)
+{
+    public sealed record DayView(
+        DateOnly Date, long Requests, long InputTokens, long OutputTokens, long TotalTokens, decimal Spend,
+        long Successes, long Errors, long Rejections, JsonObject Models);
+
+    /// <summary>Null when the organization has no such consumer.</summary>
+    public async Task<IReadOnlyList<DayView>?> RunAsync(Guid organizationId, string endUserId, DateOnly first, DateOnly last, CancellationToken ct)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(Command($"select exists (select 1 from {ConsumersTable.Name} where organization_id = $1 and end_user_id = $2)"));
+        batch.BatchCommands.Add(Command(
+            $"""
+            select day, requests, input_tokens, output_tokens, spend, successes, errors, rate_rejections + budget_rejections
+            from {DailyActivityTables.Days} where organization_id = $1 and end_user_id = $2 and day between $3 and $4
+            """, first, last));
+        batch.BatchCommands.Add(Command(
+            $"""
+            select day, model, requests, total_tokens, spend
+            from {DailyActivityTables.Models} where organization_id = $1 and end_user_id = $2 and day between $3 and $4
+            order by day, model
+            """, first, last));
+
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        if (!reader.GetBoolean(0)) return null;
+        await reader.NextResultAsync(ct);
+        var days = new Dictionary<DateOnly, DayView>();
+        while (await reader.ReadAsync(ct))
+        {
+            var day = reader.GetFieldValue<DateOnly>(0);
+            var (input, output) = (reader.GetInt64(2), reader.GetInt64(3));
+            days[day] = new DayView(day, reader.GetInt64(1), input, output, input + output, reader.GetDecimal(4),
+                reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), []);
+        }
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct))
+            if (days.TryGetValue(reader.GetFieldValue<DateOnly>(0), out var day))
+                day.Models[reader.GetString(1)] = new JsonObject
+                {
+                    ["requests"] = reader.GetInt64(2),
+                    ["total_tokens"] = reader.GetInt64(3),
+                    ["spend"] = reader.GetDecimal(4),
+                };
+
+        return [.. Enumerable.Range(0, last.DayNumber - first.DayNumber + 1).Select(i => first.AddDays(i))
+            .Select(d => days.TryGetValue(d, out var view) ? view : new DayView(d, 0, 0, 0, 0, 0m, 0, 0, 0, []))];
+
+        NpgsqlBatchCommand Command(string sql, params object[] more)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter { Value = organizationId });
+            command.Parameters.Add(new NpgsqlParameter { Value = endUserId });
+            foreach (var value in more) command.Parameters.Add(new NpgsqlParameter { Value = value });
+            return command;
+        }
+    }
+}

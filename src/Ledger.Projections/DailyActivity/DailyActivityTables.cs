@@ -1,0 +1,49 @@
+using Ledger.Projections.Storage;
+using Weasel.Postgresql.Tables;
+
+namespace Ledger.Projections.DailyActivity;
+
+/// <summary>
+/// The async daily activity read model (SPEC §5): per consumer and UTC day, what it did, and per
+/// model what that day's requests used. Days are those of the events' own timestamps (a usage's
+/// <c>occurred_at</c>, a rejection's time), so a rebuild from history gives the same rows.
+/// </summary>
+public static class DailyActivityTables
+{
+    public const string Days = LedgerSchema.Name + ".consumer_daily_activity";
+    public const string Models = LedgerSchema.Name + ".consumer_daily_models";
+
+    public static IEnumerable<Table> Definitions()
+    {
+        var days = Keyed(Days);
+        days.AddColumn<long>("requests").NotNull().DefaultValue(0L);
+        days.AddColumn<long>("input_tokens").NotNull().DefaultValue(0L);
+        days.AddColumn<long>("output_tokens").NotNull().DefaultValue(0L);
+        days.AddColumn("spend", "numeric").NotNull().DefaultValueByExpression("0");
+        days.AddColumn<long>("successes").NotNull().DefaultValue(0L);
+        days.AddColumn<long>("errors").NotNull().DefaultValue(0L);
+        // Refusals at admission: 429 (rpm, tpm) and 402 (budgets).
+        days.AddColumn<long>("rate_rejections").NotNull().DefaultValue(0L);
+        days.AddColumn<long>("budget_rejections").NotNull().DefaultValue(0L);
+        // A day's row is updated by every batch with usage of that consumer that day: keep the updates heap-only.
+        days.WithFillFactor(70);
+        yield return days;
+
+        var models = Keyed(Models);
+        models.AddColumn<string>("model").AsPrimaryKey();
+        models.AddColumn<long>("requests").NotNull().DefaultValue(0L);
+        models.AddColumn<long>("total_tokens").NotNull().DefaultValue(0L);
+        models.AddColumn("spend", "numeric").NotNull().DefaultValueByExpression("0");
+        models.WithFillFactor(70);
+        yield return models;
+    }
+
+    private static Table Keyed(string name)
+    {
+        var table = new Table(name);
+        table.AddColumn<Guid>("organization_id").AsPrimaryKey();
+        table.AddColumn<string>("end_user_id").AsPrimaryKey();
+        table.AddColumn("day", "date").AsPrimaryKey();
+        return table;
+    }
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text.Json;
+using Ledger.Tests.Infrastructure;
+using static Ledger.Tests.Admissions.AdmissionsApi;
+using static Ledger.Tests.Infrastructure.Scenarios;
+
+namespace Ledger.Tests.Consumers.Activity;
+
+/// <summary>GET /api/consumers/{end_user_id}/activity: one consumer's day-by-day series from the async daily activity read model.</summary>
+[Collection(LedgerCollection.Name)]
+public sealed class ConsumerActivityTests(LedgerApp app)
+{
+    private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+    private static DateTimeOffset At(DateOnly day, int hour) => new(day.ToDateTime(new TimeOnly(hour, 0)), TimeSpan.Zero);
+
+    private async Task<JsonElement> ActivityAsync(HttpClient client, Guid org, string user, DateOnly first, DateOnly last) =>
+        await (await client.GetAsync($"/api/consumers/{user}/activity?organization_id={org}&start_date={first:yyyy-MM-dd}&end_date={last:yyyy-MM-dd}"))
+            .JsonAsync(HttpStatusCode.OK);
+
+    [Fact]
+    public async Task every_day_of_the_range_is_listed_with_its_usage_outcomes_rejections_and_models()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        var twoDaysAgo = Today.AddDays(-2);
+        await (await PostUsageAsync(org.Ingest,
+            UsageRecord("r1", input: 100, output: 50, cost: 0.01m, at: At(twoDaysAgo, 1)),
+            UsageRecord("r2", input: 200, output: 100, cost: 0.02m, status: "error", at: At(twoDaysAgo, 23), model: "claude-sonnet-4"),
+            UsageRecord("r3", input: 10, output: 5, cost: 0.001m, at: At(twoDaysAgo.AddDays(-1), 23)), // the day before: outside the range
+            UsageRecord("other", user: "tenant_globex", cost: 5m, at: At(twoDaysAgo, 2)))).JsonAsync(HttpStatusCode.Accepted);
+        await (await OverrideAsync(org, "tenant_acme", new { rpm_limit = 1 })).JsonAsync(HttpStatusCode.OK);
+        await AdmittedAsync(org.Ingest, "a1");
+        await (await AdmitAsync(org.Ingest, "a2")).ProblemAsync(HttpStatusCode.TooManyRequests);
+        await (await PostUsageAsync(org.Ingest, UsageRecord("a1", input: 7, output: 3, cost: 0.5m))).JsonAsync(HttpStatusCode.Accepted);
+        await EventsAppendedAsync(app, org.Id, "request_rejected");
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+
+        var body = await ActivityAsync(org.Owner, org.Id, "tenant_acme", twoDaysAgo, Today);
+
+        Assert.Equal("tenant_acme", body.GetProperty("end_user_id").GetString());
+        var days = body.GetProperty("days").EnumerateArray().ToList();
+        Assert.Equal([twoDaysAgo, Today.AddDays(-1), Today], days.Select(d => DateOnly.Parse(d.GetProperty("date").GetString()!)));
+
+        var first = days[0];
+        Assert.Equal(2, first.GetProperty("requests").GetInt64());
+        Assert.Equal(300, first.GetProperty("input_tokens").GetInt64());
+        Assert.Equal(150, first.GetProperty("output_tokens").GetInt64());
+        Assert.Equal(450, first.GetProperty("total_tokens").GetInt64());
+        Assert.Equal(0.03m, first.GetProperty("spend").GetDecimal());
+        Assert.Equal(1, first.GetProperty("successes").GetInt64());
+        Assert.Equal(1, first.GetProperty("errors").GetInt64());
+        Assert.Equal(0, first.GetProperty("rejections").GetInt64());
+        var models = first.GetProperty("models");
+        Assert.Equal(150, models.GetProperty("gpt-4o").GetProperty("total_tokens").GetInt64());
+        Assert.Equal(0.02m, models.GetProperty("claude-sonnet-4").GetProperty("spend").GetDecimal());
+        Assert.Equal(1, models.GetProperty("claude-sonnet-4").GetProperty("requests").GetInt64());
+
+        Assert.Equal(0, days[1].GetProperty("requests").GetInt64());
+        Assert.Empty(days[1].GetProperty("models").EnumerateObject());
+
+        Assert.Equal(1, days[2].GetProperty("requests").GetInt64());
+        Assert.Equal(0.5m, days[2].GetProperty("spend").GetDecimal());
+        Assert.Equal(1, days[2].GetProperty("rejections").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("start_date=2026-01-01&end_date=2027-01-02", "366 days")] // 367 days
+    [InlineData("start_date=2026-03-02&end_date=2026-03-01", "end_date")]
+    [InlineData("start_date=2026-02-30", "start_date")]
+    [InlineData("end_date=yesterday", "end_date")]
+    public async Task a_bad_range_is_refused_with_400(string range, string mentioned)
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        await (await PostUsageAsync(org.Ingest, UsageRecord("r1"))).JsonAsync(HttpStatusCode.Accepted);
+
+        var problem = await (await org.Owner.GetAsync($"/api/consumers/tenant_acme/activity?organization_id={org.Id}&{range}"))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains(mentioned, problem.GetRawText());
+    }
+
+    [Fact]
+    public async Task a_full_year_of_366_days_is_allowed_and_listed_whole()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        await (await PostUsageAsync(org.Ingest, UsageRecord("r1"))).JsonAsync(HttpStatusCode.Accepted);
+
+        var body = await ActivityAsync(org.Owner, org.Id, "tenant_acme", Today.AddDays(-365), Today);
+
+        Assert.Equal(366, body.GetProperty("days").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task without_dates_the_last_30_days_are_listed()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        await (await PostUsageAsync(org.Ingest, UsageRecord("r1"))).JsonAsync(HttpStatusCode.Accepted);
+
+        var body = await (await org.Owner.GetAsync($"/api/consumers/tenant_acme/activity?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK);
+
+        var days = body.GetProperty("days").EnumerateArray().Select(d => DateOnly.Parse(d.GetProperty("date").GetString()!)).ToList();
+        Assert.Equal(30, days.Count);
+        Assert.Equal(Today, days[^1]);
+    }
+
+    [Fact]
+    public async Task an_unknown_consumer_or_another_organizations_answers_404()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        var other = await app.Scenarios.OrganizationAsync();
+        await (await PostUsageAsync(other.Ingest, UsageRecord("r1"))).JsonAsync(HttpStatusCode.Accepted);
+
+        await (await org.Owner.GetAsync($"/api/consumers/tenant_acme/activity?organization_id={org.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await org.Owner.GetAsync($"/api/consumers/tenant_acme/activity?organization_id={other.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+}
