@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Ledger.Projections.DailyActivity;
 using Ledger.Tests.Infrastructure;
+using Marten.Events.Daemon.Coordination;
+using Microsoft.Extensions.DependencyInjection;
 using static Ledger.Tests.Admissions.AdmissionsApi;
 using static Ledger.Tests.Infrastructure.Scenarios;
 
@@ -61,6 +64,26 @@ public sealed class ConsumerActivityTests(LedgerApp app)
         Assert.Equal(1, days[2].GetProperty("requests").GetInt64());
         Assert.Equal(0.5m, days[2].GetProperty("spend").GetDecimal());
         Assert.Equal(1, days[2].GetProperty("rejections").GetInt64());
+    }
+
+    [Fact]
+    public async Task rebuilding_daily_activity_from_history_gives_the_series_the_live_run_gave()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        var records = Enumerable.Range(0, 40).Select(i => UsageRecord($"r{i}", user: $"tenant_{i % 3}", input: i, output: 2 * i,
+            cost: 0.001m * i, status: i % 7 == 0 ? "error" : "success", at: At(Today.AddDays(-(i % 5)), i % 24),
+            model: i % 2 == 0 ? "gpt-4o" : "claude-sonnet-4")).ToArray();
+        await (await PostUsageAsync(org.Ingest, records)).JsonAsync(HttpStatusCode.Accepted);
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+        var live = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => ActivityAsync(org.Owner, org.Id, $"tenant_{i}", Today.AddDays(-5), Today)));
+        Assert.All(live, l => Assert.Contains(l.GetProperty("days").EnumerateArray(), d => d.GetProperty("requests").GetInt64() > 0));
+
+        var daemon = app.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
+        await daemon.RebuildProjectionAsync(DailyActivityProjection.ProjectionName, TimeSpan.FromMinutes(2), CancellationToken.None);
+        await daemon.StartAgentAsync($"{DailyActivityProjection.ProjectionName}:All", CancellationToken.None); // back to live
+        var rebuilt = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => ActivityAsync(org.Owner, org.Id, $"tenant_{i}", Today.AddDays(-5), Today)));
+
+        Assert.Equal(live.Select(l => l.ToString()), rebuilt.Select(r => r.ToString()));
     }
 
     [Theory]
