@@ -1,5 +1,6 @@
 using Ledger.Domain.Admissions;
 using Ledger.Ingest.Meters;
+using Ledger.Projections.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -117,7 +118,7 @@ public sealed class AdmissionWriter(
     }
 
     private static NpgsqlBatchCommand InsertReservations(List<(AdmissionRequest Request, AdmissionOutcome.Admitted Outcome)> admitted, DateTimeOffset now) =>
-        Command(
+        SqlBatch.Command(
             $"""
             insert into {AdmissionTables.Admissions} (organization_id, request_id, reservation_id, end_user_id, key_id, team_id,
                 estimated_cost, admitted_at, expires_at)
@@ -141,7 +142,7 @@ public sealed class AdmissionWriter(
     {
         var changed = admitted.SelectMany(a => a.Request.Scopes()).Distinct()
             .OrderBy(s => s.OrganizationId).ThenBy(s => s.Scope).ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
-        return Command(
+        return SqlBatch.Command(
             $"""
             insert into {AdmissionTables.State} as s (organization_id, scope, scope_id, admissions, reserved)
             select * from unnest($1::uuid[], $2::smallint[], $3::text[], $4::bytea[], $5::numeric[])
@@ -159,7 +160,7 @@ public sealed class AdmissionWriter(
     private static NpgsqlBatchCommand InsertEvents(IReadOnlyList<object> events)
     {
         var rows = events.Select(e => (Organization: OrganizationOf(e), Row: AdmissionEventPublisher.Serialize(e))).ToList();
-        return Command(
+        return SqlBatch.Command(
             $"insert into {AdmissionTables.Outbox} (organization_id, type, body) select * from unnest($1::uuid[], $2::text[], $3::text[])",
             rows.Select(r => r.Organization).ToArray(), rows.Select(r => r.Row.Type).ToArray(), rows.Select(r => r.Row.Body).ToArray());
     }
@@ -170,11 +171,4 @@ public sealed class AdmissionWriter(
         RequestRejected r => r.OrganizationId,
         _ => throw new ArgumentOutOfRangeException(nameof(e)),
     };
-
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
-        return command;
-    }
 }

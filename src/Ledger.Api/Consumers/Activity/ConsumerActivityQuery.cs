@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Ledger.Projections.Consumers;
 using Ledger.Projections.DailyActivity;
+using Ledger.Projections.Storage;
 using Npgsql;
 
 namespace Ledger.Api.Consumers.Activity;
@@ -16,18 +17,19 @@ public sealed class ConsumerActivityQuery(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<DayView>?> RunAsync(Guid organizationId, string endUserId, DateOnly first, DateOnly last, CancellationToken ct)
     {
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Command($"select exists (select 1 from {ConsumersTable.Name} where organization_id = $1 and end_user_id = $2)"));
-        batch.BatchCommands.Add(Command(
+        batch.BatchCommands.Add(SqlBatch.Command(
+            $"select exists (select 1 from {ConsumersTable.Name} where organization_id = $1 and end_user_id = $2)", organizationId, endUserId));
+        batch.BatchCommands.Add(SqlBatch.Command(
             $"""
             select day, requests, input_tokens, output_tokens, spend, successes, errors, rate_rejections + budget_rejections
             from {DailyActivityTables.Days} where organization_id = $1 and end_user_id = $2 and day between $3 and $4
-            """, first, last));
-        batch.BatchCommands.Add(Command(
+            """, organizationId, endUserId, first, last));
+        batch.BatchCommands.Add(SqlBatch.Command(
             $"""
             select day, model, requests, total_tokens, spend
             from {DailyActivityTables.Models} where organization_id = $1 and end_user_id = $2 and day between $3 and $4
             order by day, model
-            """, first, last));
+            """, organizationId, endUserId, first, last));
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
@@ -54,13 +56,5 @@ public sealed class ConsumerActivityQuery(NpgsqlDataSource dataSource)
         return [.. Enumerable.Range(0, last.DayNumber - first.DayNumber + 1).Select(i => first.AddDays(i))
             .Select(d => days.TryGetValue(d, out var view) ? view : new DayView(d, 0, 0, 0, 0, 0m, 0, 0, 0, []))];
 
-        NpgsqlBatchCommand Command(string sql, params object[] more)
-        {
-            var command = new NpgsqlBatchCommand(sql);
-            command.Parameters.Add(new NpgsqlParameter { Value = organizationId });
-            command.Parameters.Add(new NpgsqlParameter { Value = endUserId });
-            foreach (var value in more) command.Parameters.Add(new NpgsqlParameter { Value = value });
-            return command;
-        }
     }
 }
