@@ -12,6 +12,7 @@ using Ledger.Projections.Members;
 using Ledger.Projections.Organizations;
 using Ledger.Projections.OrganizationUsage;
 using Ledger.Projections.ScopeLimits;
+using Ledger.Projections.SpendLog;
 using Ledger.Projections.Storage;
 using Marten;
 using Weasel.Core;
@@ -41,6 +42,7 @@ public static class LedgerStore
         opts.Storage.ExtendedSchemaObjects.Add(AuditLogTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(ScopeLimitsTable.Definition());
         opts.Storage.ExtendedSchemaObjects.AddRange(DailyActivityTables.Definitions());
+        opts.Storage.ExtendedSchemaObjects.Add(SpendLogTable.Definition());
 
         // Numeric revisions, as Marten gives projected documents: the tables keep the shape they had
         // when generic projections wrote them, so existing databases need no migration.
@@ -71,5 +73,7 @@ public static class LedgerStore
             o.DeleteDataInTableOnTeardown(DailyActivityTables.Days);
             o.DeleteDataInTableOnTeardown(DailyActivityTables.Models);
         });
+        opts.Projections.Add(new SpendLogProjection(), ProjectionLifecycle.Async, SpendLogProjection.ProjectionName,
+            o => o.DeleteDataInTableOnTeardown(SpendLogTable.Name));
     }
 }

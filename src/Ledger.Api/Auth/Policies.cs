@@ -10,6 +10,9 @@ public static class Policies
     public const string Administer = "administer";
     public const string Tag = "tag";
 
+    /// <summary>Reading the per-request export: any member, and the gateway's ingest token.</summary>
+    public const string Export = "export";
+
     public static IServiceCollection AddLedgerAuth(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<AuthOptions>(configuration.GetSection("Ledger:Auth"));
@@ -20,7 +23,8 @@ public static class Policies
             .AddPolicy(Ingest, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf() is Role.Ingest))
             .AddPolicy(Read, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf() is { } r && r.CanReadDashboard()))
             .AddPolicy(Administer, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf() is { } r && r.IsAdministrator()))
-            .AddPolicy(Tag, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf() is { } r && r.CanTag()));
+            .AddPolicy(Tag, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf() is { } r && r.CanTag()))
+            .AddPolicy(Export, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.RoleOf() is not null));
         return services;
     }
 }

@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 using FluentValidation;
 using Ledger.Api.Access.Members;
 using Ledger.Api.Access.Tokens;
+using Ledger.Api.Activity.Exporting;
 using Ledger.Api.Admissions.Admitting;
-using Ledger.Api.Audit;
 using Ledger.Api.Audit.Reading;
 using Ledger.Api.Consumers.Activity;
 using Ledger.Api.Consumers.Defaults;
@@ -47,7 +47,7 @@ public static class HttpSetup
         });
         // Unreadable bodies throw, so BadRequestExceptionHandler answers them with a problem document.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddHostedService<AuditRetention>();
+        services.AddHostedService<Retention>();
         ValidationFilter.UseWireNames();
         services.Scan(scan => scan.FromAssemblyOf<Program>()
             .AddClasses(c => c.AssignableTo(typeof(IValidator<>))).AsImplementedInterfaces().WithSingletonLifetime()
@@ -62,6 +62,7 @@ public static class HttpSetup
         app.MapSettleUsage();
         app.MapListConsumers();
         app.MapConsumerActivity();
+        app.MapActivityExport();
         app.MapOrganizationUsage();
         app.MapAddMember();
         app.MapChangeRole();

@@ -6,7 +6,7 @@ namespace Ledger.Projections.Audit;
 /// <summary>
 /// The audit trail: one row per audited change to a consumer, a key's or team's caps, or the
 /// organization's consumer defaults, keyed by the event's id so that replaying an event
-/// never duplicates its entry. Readers see only the last 90 days (<see cref="AuditWindow"/>).
+/// never duplicates its entry. Readers see only the last 90 days (<see cref="RetentionWindow"/>).
 /// </summary>
 public static class AuditLogTable
 {

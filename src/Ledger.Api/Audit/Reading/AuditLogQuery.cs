@@ -17,7 +17,7 @@ public sealed class AuditLogQuery(NpgsqlDataSource dataSource, TimeProvider cloc
     public async Task<(IReadOnlyList<Entry> Entries, long Total)> RunAsync(
         Guid organizationId, string? endUserId, string? actor, DateTimeOffset? since, DateTimeOffset? until, int page, CancellationToken ct)
     {
-        var windowStart = AuditWindow.Start(clock.GetUtcNow());
+        var windowStart = RetentionWindow.Start(clock.GetUtcNow());
         var from = since is { } s && s > windowStart ? s : windowStart;
         const string filter = """
             organization_id = $1 and at >= $2 and ($3::timestamptz is null or at <= $3)

@@ -1,0 +1,41 @@
+using JasperFx.Events;
+using Ledger.Domain.Usage;
+using Marten;
+using Marten.Events.Projections;
+
+namespace Ledger.Projections.SpendLog;
+
+/// <summary>
+/// Async projection of <see cref="SpendLogTable"/>: each batch's settled requests in one
+/// set-based insert. A request id is settled once per organization, so a replayed event finds its
+/// row there already and changes nothing.
+/// </summary>
+public sealed class SpendLogProjection : IProjection
+{
+    public const string ProjectionName = "spend_log";
+
+    public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        var usage = events.Select(e => e.Data).OfType<UsageSettled>().ToList();
+        if (usage.Count == 0) return Task.CompletedTask;
+        operations.QueueSqlCommand(
+            $"""
+            insert into {SpendLogTable.Name} (organization_id, request_id, end_user_id, model, key_id, input_tokens, output_tokens,
+                cost, status, occurred_at)
+            select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::numeric[],
+                                 ?::text[], ?::timestamptz[])
+            on conflict (organization_id, request_id) do nothing
+            """,
+            usage.Select(u => u.OrganizationId).ToArray(),
+            usage.Select(u => u.RequestId).ToArray(),
+            usage.Select(u => u.EndUserId).ToArray(),
+            usage.Select(u => u.Model).ToArray(),
+            usage.Select(u => u.KeyId).ToArray(),
+            usage.Select(u => u.InputTokens).ToArray(),
+            usage.Select(u => u.OutputTokens).ToArray(),
+            usage.Select(u => u.CostUsd).ToArray(),
+            usage.Select(u => u.Status.ToString().ToLowerInvariant()).ToArray(),
+            usage.Select(u => u.OccurredAt.ToUniversalTime()).ToArray());
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,31 @@
+using Ledger.Projections.Storage;
+using Weasel.Postgresql.Tables;
+
+namespace Ledger.Projections.SpendLog;
+
+/// <summary>
+/// The spend log (SPEC §5): one row per settled request, read for a rolling 90 days
+/// (<see cref="RetentionWindow"/>), newest first.
+/// </summary>
+public static class SpendLogTable
+{
+    public const string Name = LedgerSchema.Name + ".spend_log";
+
+    public static Table Definition()
+    {
+        var table = new Table(Name);
+        table.AddColumn<Guid>("organization_id").AsPrimaryKey();
+        table.AddColumn<string>("request_id").AsPrimaryKey();
+        table.AddColumn("end_user_id", "text");
+        table.AddColumn<string>("model").NotNull();
+        table.AddColumn<string>("key_id").NotNull();
+        table.AddColumn<long>("input_tokens").NotNull();
+        table.AddColumn<long>("output_tokens").NotNull();
+        table.AddColumn("cost", "numeric").NotNull();
+        table.AddColumn<string>("status").NotNull();
+        table.AddColumn("occurred_at", "timestamptz").NotNull();
+        // The export pages newest first by (occurred_at, request_id); the same order is its cursor.
+        table.Indexes.Add(new IndexDefinition("spend_log_by_time") { Columns = ["organization_id", "occurred_at", "request_id"] });
+        return table;
+    }
+}
