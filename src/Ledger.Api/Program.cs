@@ -5,6 +5,7 @@ using Ledger.Api.Problems;
 using Ledger.Ingest;
 
 if (args is ["org", ..]) return await OrgCommand.RunAsync(args[1..]);
+if (args is ["projections", ..]) return await ProjectionsCommand.RunAsync(args[1..]);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseUrls(builder.Configuration["LEDGER_URL"] ?? "http://127.0.0.1:5080");
