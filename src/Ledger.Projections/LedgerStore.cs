@@ -72,6 +72,7 @@ public static class LedgerStore
         {
             o.DeleteDataInTableOnTeardown(DailyActivityTables.Days);
             o.DeleteDataInTableOnTeardown(DailyActivityTables.Models);
+            o.DeleteDataInTableOnTeardown(DailyActivityTables.Months);
         });
         opts.Projections.Add(new SpendLogProjection(), ProjectionLifecycle.Async, SpendLogProjection.ProjectionName,
             o => o.DeleteDataInTableOnTeardown(SpendLogTable.Name));

@@ -13,6 +13,7 @@ using Ledger.Api.Consumers.Listing;
 using Ledger.Api.Consumers.Overriding;
 using Ledger.Api.Consumers.Registering;
 using Ledger.Api.Consumers.Retiring;
+using Ledger.Api.Consumers.Summarizing;
 using Ledger.Api.Consumers.Tagging;
 using Ledger.Api.Keys.Limiting;
 using Ledger.Api.Keys.Registering;
@@ -61,6 +62,7 @@ public static class HttpSetup
         app.MapHealthChecks("/health/ready");
         app.MapSettleUsage();
         app.MapListConsumers();
+        app.MapConsumerSummary();
         app.MapConsumerActivity();
         app.MapActivityExport();
         app.MapOrganizationUsage();

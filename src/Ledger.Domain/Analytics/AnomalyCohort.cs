@@ -26,24 +26,36 @@ public static class AnomalyCohort
     public const decimal SpendRatioLimit = 5m;
     public const double RequestZscoreLimit = 3.0;
 
+    /// <summary>What a member is compared with: the cohort's size, mean spend, and mean and standard deviation of requests.</summary>
+    public sealed record Stats(long Count, decimal MeanSpend, double MeanRequests, double RequestDeviation);
+
+    public static Stats StatsOf(IReadOnlyList<CohortMember> cohort)
+    {
+        if (cohort.Count == 0) return new Stats(0, 0m, 0.0, 0.0);
+        var meanRequests = cohort.Average(m => (double)m.Requests);
+        return new Stats(cohort.Count, cohort.Sum(m => m.Spend) / cohort.Count, meanRequests,
+            Math.Sqrt(cohort.Average(m => Math.Pow(m.Requests - meanRequests, 2))));
+    }
+
     /// <summary>The flagged members, by end user id; members that do not stand out are absent.</summary>
     public static IReadOnlyDictionary<string, Anomaly> Flag(IReadOnlyList<CohortMember> cohort)
     {
+        var stats = StatsOf(cohort);
         var flagged = new Dictionary<string, Anomaly>(StringComparer.Ordinal);
-        if (cohort.Count < MinimumSize) return flagged;
-
-        var meanSpend = cohort.Sum(m => m.Spend) / cohort.Count;
-        var meanRequests = cohort.Average(m => (double)m.Requests);
-        var deviation = Math.Sqrt(cohort.Average(m => Math.Pow(m.Requests - meanRequests, 2)));
         foreach (var member in cohort)
-        {
-            var ratio = meanSpend == 0 ? 0m : member.Spend / meanSpend;
-            var zscore = deviation == 0 ? 0.0 : (member.Requests - meanRequests) / deviation;
-            var reasons = new List<string>(2);
-            if (ratio > SpendRatioLimit) reasons.Add(Anomaly.HighSpend);
-            if (zscore > RequestZscoreLimit) reasons.Add(Anomaly.HighRequests);
-            if (reasons.Count > 0) flagged[member.EndUserId] = new Anomaly(ratio, zscore, reasons);
-        }
+            if (Flag(member, stats) is { } anomaly) flagged[member.EndUserId] = anomaly;
         return flagged;
+    }
+
+    /// <summary>Null when the member does not stand out, or the cohort is too small to say.</summary>
+    public static Anomaly? Flag(CohortMember member, Stats cohort)
+    {
+        if (cohort.Count < MinimumSize) return null;
+        var ratio = cohort.MeanSpend == 0 ? 0m : member.Spend / cohort.MeanSpend;
+        var zscore = cohort.RequestDeviation == 0 ? 0.0 : (member.Requests - cohort.MeanRequests) / cohort.RequestDeviation;
+        var reasons = new List<string>(2);
+        if (ratio > SpendRatioLimit) reasons.Add(Anomaly.HighSpend);
+        if (zscore > RequestZscoreLimit) reasons.Add(Anomaly.HighRequests);
+        return reasons.Count > 0 ? new Anomaly(ratio, zscore, reasons) : null;
     }
 }

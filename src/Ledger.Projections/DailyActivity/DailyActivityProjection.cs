@@ -18,6 +18,23 @@ public sealed class DailyActivityProjection : IProjection
         var delta = DailyActivityDelta.Fold(events);
         if (delta.Days.Count > 0) UpsertDays(operations, delta.Days);
         if (delta.Models.Count > 0) UpsertModels(operations, delta.Models);
+        var months = delta.Days.Where(d => d.Requests > 0)
+            .GroupBy(d => (d.Key.OrganizationId, d.Key.EndUserId, Month: new DateOnly(d.Key.Day.Year, d.Key.Day.Month, 1)))
+            .Select(g => (g.Key, Requests: g.Sum(d => d.Requests), Spend: g.Sum(d => d.Spend))).ToList();
+        if (months.Count > 0)
+            operations.QueueSqlCommand(
+                $"""
+                insert into {DailyActivityTables.Months} as m (organization_id, month, end_user_id, requests, spend)
+                select * from unnest(?::uuid[], ?::date[], ?::text[], ?::bigint[], ?::numeric[]) d(organization_id, month, end_user_id, requests, spend)
+                order by organization_id, month, end_user_id collate "C"
+                on conflict (organization_id, month, end_user_id) do update set
+                    requests = m.requests + excluded.requests, spend = m.spend + excluded.spend
+                """,
+                months.Select(m => m.Key.OrganizationId).ToArray(),
+                months.Select(m => m.Key.Month).ToArray(),
+                months.Select(m => m.Key.EndUserId).ToArray(),
+                months.Select(m => m.Requests).ToArray(),
+                months.Select(m => m.Spend).ToArray());
         return Task.CompletedTask;
     }
 

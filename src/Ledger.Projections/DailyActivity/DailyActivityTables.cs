@@ -13,6 +13,9 @@ public static class DailyActivityTables
     public const string Days = LedgerSchema.Name + ".consumer_daily_activity";
     public const string Models = LedgerSchema.Name + ".consumer_daily_models";
 
+    /// <summary>Per consumer and calendar month (its first day): the billing period the anomaly cohorts and the summary look at.</summary>
+    public const string Months = LedgerSchema.Name + ".consumer_monthly_activity";
+
     public static IEnumerable<Table> Definitions()
     {
         var days = Keyed(Days);
@@ -36,6 +39,15 @@ public static class DailyActivityTables
         models.AddColumn("spend", "numeric").NotNull().DefaultValueByExpression("0");
         models.WithFillFactor(70);
         yield return models;
+
+        var months = new Table(Months);
+        months.AddColumn<Guid>("organization_id").AsPrimaryKey();
+        months.AddColumn("month", "date").AsPrimaryKey();
+        months.AddColumn<string>("end_user_id").AsPrimaryKey();
+        months.AddColumn<long>("requests").NotNull().DefaultValue(0L);
+        months.AddColumn("spend", "numeric").NotNull().DefaultValueByExpression("0");
+        months.WithFillFactor(70);
+        yield return months;
     }
 
     private static Table Keyed(string name)

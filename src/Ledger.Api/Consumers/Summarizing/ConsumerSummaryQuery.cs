@@ -1,0 +1,48 @@
+using Ledger.Projections.Consumers;
+using Ledger.Projections.DailyActivity;
+using Ledger.Projections.Storage;
+using Npgsql;
+
+namespace Ledger.Api.Consumers.Summarizing;
+
+/// <summary>
+/// The current billing period (the calendar month, UTC) at a glance: its largest spender, and the
+/// spend of its largest spenders for a chart, from the async daily activity read model.
+/// </summary>
+public sealed class ConsumerSummaryQuery(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    /// <summary>Bars in the chart: the largest spenders; the rest are left out.</summary>
+    public const int ChartSize = 10;
+
+    public sealed record Spender(string EndUserId, decimal Spend);
+
+    public sealed record Summary(DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, Spender? TopConsumer, IReadOnlyList<Spender>? Chart);
+
+    /// <summary>keys: null for the whole organization, else the keys whose consumers the caller may see.</summary>
+    public async Task<Summary> RunAsync(Guid organizationId, string[]? keys, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var start = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(SqlBatch.Command(
+            $"""
+            select m.end_user_id, m.spend, count(*) over () from {DailyActivityTables.Months} m
+            where m.organization_id = $1 and m.month = $2 and m.requests > 0
+                and ($3::text[] is null or exists (select 1 from {ConsumersTable.Name} c
+                    where c.organization_id = $1 and c.end_user_id = m.end_user_id and c.keys_seen && $3))
+            order by m.spend desc, m.end_user_id
+            limit {ChartSize}
+            """, organizationId, DateOnly.FromDateTime(start.UtcDateTime), keys));
+
+        var spenders = new List<Spender>(ChartSize);
+        long active = 0;
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            spenders.Add(new Spender(reader.GetString(0), reader.GetDecimal(1)));
+            active = reader.GetInt64(2);
+        }
+        // A top spender of one, or a chart of one or two bars, would show a share of 100 % or a trivial split: left out.
+        return new Summary(start, start.AddMonths(1), active >= 2 ? spenders[0] : null, active >= 3 ? spenders : null);
+    }
+}

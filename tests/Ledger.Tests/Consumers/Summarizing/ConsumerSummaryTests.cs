@@ -1,0 +1,58 @@
+using System.Net;
+using System.Text.Json;
+using Ledger.Tests.Infrastructure;
+using static Ledger.Tests.Infrastructure.Scenarios;
+
+namespace Ledger.Tests.Consumers.Summarizing;
+
+/// <summary>GET /api/consumers/summary: the current month's top consumer and spend chart.</summary>
+[Collection(LedgerCollection.Name)]
+public sealed class ConsumerSummaryTests(LedgerApp app)
+{
+    private async Task<JsonElement> SummaryAfterAsync(params (string User, decimal Cost, DateTimeOffset? At)[] usage)
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        var records = usage.Select((u, i) => UsageRecord($"r{i}", user: u.User, cost: u.Cost, at: u.At)).ToArray();
+        await (await PostUsageAsync(org.Ingest, records)).JsonAsync(HttpStatusCode.Accepted);
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+        return await (await org.Owner.GetAsync($"/api/consumers/summary?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task with_three_active_consumers_the_top_spender_and_the_chart_of_this_months_spend_are_shown()
+    {
+        var lastMonth = new DateTimeOffset(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(-1);
+        var summary = await SummaryAfterAsync(
+            ("tenant_a", 1.00m, null), ("tenant_a", 0.50m, null), ("tenant_b", 2.00m, null), ("tenant_c", 0.25m, null),
+            ("tenant_d", 100m, lastMonth)); // last month's spend is not this period's
+
+        var start = summary.GetProperty("period_start").GetDateTimeOffset();
+        Assert.Equal(new DateTimeOffset(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1, 0, 0, 0, TimeSpan.Zero), start);
+        Assert.Equal(start.AddMonths(1), summary.GetProperty("period_end").GetDateTimeOffset());
+        Assert.Equal("tenant_b", summary.GetProperty("top_consumer").GetProperty("end_user_id").GetString());
+        Assert.Equal(2.00m, summary.GetProperty("top_consumer").GetProperty("spend").GetDecimal());
+        Assert.Equal(["tenant_b:2.00", "tenant_a:1.50", "tenant_c:0.25"],
+            summary.GetProperty("chart").EnumerateArray().Select(b => $"{b.GetProperty("end_user_id").GetString()}:{b.GetProperty("spend").GetDecimal()}"));
+    }
+
+    [Fact]
+    public async Task two_active_consumers_get_a_top_spender_but_no_chart_and_one_gets_neither()
+    {
+        var two = await SummaryAfterAsync(("tenant_a", 1m, null), ("tenant_b", 2m, null));
+        var one = await SummaryAfterAsync(("tenant_a", 1m, null));
+
+        Assert.Equal("tenant_b", two.GetProperty("top_consumer").GetProperty("end_user_id").GetString());
+        Assert.Equal(JsonValueKind.Null, two.GetProperty("chart").ValueKind);
+        Assert.Equal(JsonValueKind.Null, one.GetProperty("top_consumer").ValueKind);
+        Assert.Equal(JsonValueKind.Null, one.GetProperty("chart").ValueKind);
+    }
+
+    [Fact]
+    public async Task another_organization_answers_404()
+    {
+        var mine = await app.Scenarios.OrganizationAsync();
+        var theirs = await app.Scenarios.OrganizationAsync();
+
+        await (await mine.Owner.GetAsync($"/api/consumers/summary?organization_id={theirs.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+}
