@@ -1,8 +1,6 @@
 using System.Text.Json;
-using Ledger.Api.Hosting;
 using Ledger.Api.Organizations.Creating;
 using Ledger.Domain.Organizations.Creating;
-using Marten;
 
 namespace Ledger.Api.Cli;
 
@@ -20,9 +18,7 @@ public static class OrgCommand
         if (args is not ["create", var name, "--owner", var owner]) return Fail(Usage);
         if (CreateOrganization.Invalid(name, owner) is { } problem) return Fail(problem);
 
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        await using var store = new DocumentStore(StoreSetup.Options(StoreSetup.ConnectionString(configuration)));
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await using var store = await CliStore.OpenAsync();
 
         var created = await OrganizationCreation.CreateAsync(store, name, owner, DateTimeOffset.UtcNow);
 

@@ -1,4 +1,3 @@
-using Ledger.Api.Hosting;
 using Marten;
 
 namespace Ledger.Api.Cli;
@@ -21,9 +20,7 @@ public static class ProjectionsCommand
             Console.Error.WriteLine(Usage);
             return 2;
         }
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        await using var store = new DocumentStore(StoreSetup.Options(StoreSetup.ConnectionString(configuration)));
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await using var store = await CliStore.OpenAsync();
 
         var (newest, rows) = await StatusAsync(store, CancellationToken.None);
         Console.WriteLine($"newest event: {newest}");

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Ledger.Ingest.Usage.Settling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

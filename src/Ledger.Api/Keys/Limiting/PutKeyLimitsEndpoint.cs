@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Ledger.Api.Access;
 using Ledger.Api.Admissions;
 using Ledger.Api.Auth;
-using Ledger.Api.Problems;
 using Ledger.Api.Validation;
 using Ledger.Domain.Keys.Limiting;
 
@@ -21,10 +20,6 @@ public static class PutKeyLimitsEndpoint
     private static async Task<IResult> HandleAsync(
         [Microsoft.AspNetCore.Mvc.FromRoute(Name = "key_id")] string keyId, RateLimitsRequest request, ClaimsPrincipal user,
         OrganizationWriter writer, TimeProvider clock, CancellationToken ct)
-    {
-        if (!user.Owns(request.OrganizationId)) return Problem.NotFound("organization");
-        var decision = await writer.ChangeAsync(user.OrganizationOf(),
-            org => LimitKey.Decide(org, keyId, request.Limits, user.ActorOf(), clock.GetUtcNow()), ct);
-        return decision.Refusal is { } refusal ? Problem.Refused(refusal) : Results.Ok(RateLimitsView.Of(request.Limits));
-    }
+        => await RateLimitsPut.HandleAsync(request, user, writer, clock,
+            (org, limits, actor, now) => LimitKey.Decide(org, keyId, limits, actor, now), ct);
 }

@@ -22,11 +22,9 @@ public static class PutTeamLimitsEndpoint
         [Microsoft.AspNetCore.Mvc.FromRoute(Name = "team_id")] string teamId, RateLimitsRequest request, ClaimsPrincipal user,
         OrganizationWriter writer, TimeProvider clock, CancellationToken ct)
     {
-        if (!user.Owns(request.OrganizationId)) return Problem.NotFound("organization");
         if (!TextRules.IsIdentifier(teamId)) return Problem.Refused(new(Domain.Decisions.RefusalKind.Invalid, "team_id",
             "'team_id' must be 1 to 200 characters without control characters."));
-        var decision = await writer.ChangeAsync(user.OrganizationOf(),
-            org => LimitTeam.Decide(org, teamId, request.Limits, user.ActorOf(), clock.GetUtcNow()), ct);
-        return decision.Refusal is { } refusal ? Problem.Refused(refusal) : Results.Ok(RateLimitsView.Of(request.Limits));
+        return await RateLimitsPut.HandleAsync(request, user, writer, clock,
+            (org, limits, actor, now) => LimitTeam.Decide(org, teamId, limits, actor, now), ct);
     }
 }

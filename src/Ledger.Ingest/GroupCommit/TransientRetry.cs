@@ -2,7 +2,7 @@ using JasperFx.Events;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Ledger.Ingest.Usage.Settling;
+namespace Ledger.Ingest.GroupCommit;
 
 /// <summary>
 /// Retries a whole transaction when PostgreSQL or Marten reports a conflict that a second attempt

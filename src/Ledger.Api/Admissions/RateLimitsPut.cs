@@ -1,0 +1,23 @@
+using System.Security.Claims;
+using Ledger.Api.Access;
+using Ledger.Api.Auth;
+using Ledger.Api.Problems;
+using Ledger.Domain.Admissions;
+using Ledger.Domain.Decisions;
+using Ledger.Domain.Organizations;
+
+namespace Ledger.Api.Admissions;
+
+/// <summary>What the key and team limit endpoints share: the organization check, the decision through the writer, the answer.</summary>
+public static class RateLimitsPut
+{
+    public static async Task<IResult> HandleAsync(
+        RateLimitsRequest request, ClaimsPrincipal user, OrganizationWriter writer, TimeProvider clock,
+        Func<Organization, RateLimits, string, DateTimeOffset, Decision> decide, CancellationToken ct)
+    {
+        if (!user.Owns(request.OrganizationId)) return Problem.NotFound("organization");
+        var decision = await writer.ChangeAsync(user.OrganizationOf(),
+            org => decide(org, request.Limits, user.ActorOf(), clock.GetUtcNow()), ct);
+        return decision.Refusal is { } refusal ? Problem.Refused(refusal) : Results.Ok(RateLimitsView.Of(request.Limits));
+    }
+}
