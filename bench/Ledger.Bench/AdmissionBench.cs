@@ -62,6 +62,7 @@ public static class AdmissionBench
             }
             Task<int> Admit() => SendAsync(http, HttpMethod.Post, "/v1/admissions", NextBody());
             Task<int> Health() => SendAsync(http, HttpMethod.Get, "/health/ready", null);
+            Task<int> Live() => SendAsync(http, HttpMethod.Get, "/health/live", null);
 
             // Warm-up, untimed: tiered compilation keeps recompiling hot code for several seconds of load
             // (it took 20-40 % of the API's CPU inside a window that started after 3 s, and still 20 % 40 s after start), and the pools fill.
@@ -70,6 +71,7 @@ public static class AdmissionBench
 
             var fixedRate = await FixedRateAsync(Admit, o.Rate, TimeSpan.FromSeconds(o.Seconds));
             var baselineFixed = await FixedRateAsync(Health, o.Rate, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
+            var floorFixed = await FixedRateAsync(Live, o.Rate, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
             var cpu = (Api: HttpIngestBench.CpuOf(api), Self: HttpIngestBench.CpuOf(Process.GetCurrentProcess()), Machine: HttpIngestBench.MachineCpu());
             var saturated = await SaturateAsync(Admit, o.Concurrency, TimeSpan.FromSeconds(o.Seconds));
             var (apiCpu, selfCpu) = (HttpIngestBench.CpuOf(api) - cpu.Api, HttpIngestBench.CpuOf(Process.GetCurrentProcess()) - cpu.Self);
@@ -81,7 +83,8 @@ public static class AdmissionBench
             var baselineSaturated = await SaturateAsync(Health, o.Concurrency, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
 
             Console.WriteLine($"at {o.Rate}/s: admission p50 {fixedRate.P50:F2} ms, p99 {fixedRate.P99:F2} ms ({fixedRate.Outcomes}); " +
-                $"health check p50 {baselineFixed.P50:F2} ms, p99 {baselineFixed.P99:F2} ms; p99 ratio {fixedRate.P99 / baselineFixed.P99:F2}");
+                $"health check p50 {baselineFixed.P50:F2} ms, p99 {baselineFixed.P99:F2} ms; p99 ratio {fixedRate.P99 / baselineFixed.P99:F2}; " +
+                $"liveness (no database) p50 {floorFixed.P50:F2} ms, p99 {floorFixed.P99:F2} ms");
             Console.WriteLine($"saturated: admission {saturated.Rate:F0}/s ({saturated.Outcomes}); health check {baselineSaturated.Rate:F0}/s; " +
                 $"ratio {saturated.Rate / baselineSaturated.Rate:F2}");
             Console.WriteLine($"admission: p99 {fixedRate.P99:F2} ms at {o.Rate}/s, saturated {saturated.Rate:F0}/s");

@@ -73,6 +73,7 @@ public static class LedgerStore
             o.DeleteDataInTableOnTeardown(DailyActivityTables.Days);
             o.DeleteDataInTableOnTeardown(DailyActivityTables.Models);
             o.DeleteDataInTableOnTeardown(DailyActivityTables.Months);
+            o.DeleteDataInTableOnTeardown(DailyActivityTables.Markups);
         });
         opts.Projections.Add(new SpendLogProjection(), ProjectionLifecycle.Async, SpendLogProjection.ProjectionName,
             o => o.DeleteDataInTableOnTeardown(SpendLogTable.Name));

@@ -21,6 +21,7 @@ using Ledger.Api.OrganizationUsage.GettingTotals;
 using Ledger.Api.Teams.Limiting;
 using Ledger.Api.Usage.Settling;
 using Ledger.Api.Validation;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Ledger.Api.Hosting;
 
@@ -60,6 +61,8 @@ public static class HttpSetup
     public static void MapLedgerEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/ready");
+        // Liveness: the process answers HTTP; no check runs, so a database outage does not get the process restarted.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapSettleUsage();
         app.MapListConsumers();
         app.MapConsumerSummary();

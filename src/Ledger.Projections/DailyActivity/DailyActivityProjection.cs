@@ -1,4 +1,5 @@
 using JasperFx.Events;
+using Ledger.Domain.Consumers;
 using Marten;
 using Marten.Events.Projections;
 
@@ -7,7 +8,8 @@ namespace Ledger.Projections.DailyActivity;
 /// <summary>
 /// Async projection of <see cref="DailyActivityTables"/>. Every count is a sum, so a batch of
 /// events is folded in memory per consumer and day (and model) and written with one set-based
-/// upsert per table, as the consumer totals are; rows are upserted in key order.
+/// upsert per table, as the consumer totals are; rows are upserted in key order. Spend with
+/// markup uses each consumer's markup as of the event (kept in <see cref="DailyActivityTables.Markups"/>).
 /// </summary>
 public sealed class DailyActivityProjection : IProjection
 {
@@ -15,7 +17,24 @@ public sealed class DailyActivityProjection : IProjection
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        var delta = DailyActivityDelta.Fold(events);
+        // Usage is marked up by the markup in force when it happened: the batch is folded in runs of
+        // events between markup changes, each run written before the change that ends it.
+        var start = 0;
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (MarkupChange(events[i].Data) is not { } change) continue;
+            Apply(operations, events, start, i);
+            SetMarkup(operations, change);
+            start = i + 1;
+        }
+        Apply(operations, events, start, events.Count);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(IDocumentOperations operations, IReadOnlyList<IEvent> events, int from, int to)
+    {
+        if (from >= to) return;
+        var delta = DailyActivityDelta.Fold(from == 0 && to == events.Count ? events : [.. events.Skip(from).Take(to - from)]);
         if (delta.Days.Count > 0) UpsertDays(operations, delta.Days);
         if (delta.Models.Count > 0) UpsertModels(operations, delta.Models);
         var months = delta.Days.Where(d => d.Requests > 0)
@@ -35,22 +54,49 @@ public sealed class DailyActivityProjection : IProjection
                 months.Select(m => m.Key.EndUserId).ToArray(),
                 months.Select(m => m.Requests).ToArray(),
                 months.Select(m => m.Spend).ToArray());
-        return Task.CompletedTask;
+    }
+
+    private sealed record Markup(Guid OrganizationId, string EndUserId, decimal? Percentage);
+
+    /// <summary>The consumer's markup from this event on, if the event changes it (a retirement drops the override, and with it the markup).</summary>
+    private static Markup? MarkupChange(object data) => data switch
+    {
+        OverrideChanged o when o.Before.MarkupPercentage != o.After.MarkupPercentage =>
+            new Markup(o.OrganizationId, o.EndUserId, o.After.MarkupPercentage),
+        ConsumerRetired r => new Markup(r.OrganizationId, r.EndUserId, null),
+        _ => null,
+    };
+
+    private static void SetMarkup(IDocumentOperations operations, Markup change)
+    {
+        if (change.Percentage is { } percentage)
+            operations.QueueSqlCommand(
+                $"""
+                insert into {DailyActivityTables.Markups} (organization_id, end_user_id, markup_percentage) values (?, ?, ?)
+                on conflict (organization_id, end_user_id) do update set markup_percentage = excluded.markup_percentage
+                """, change.OrganizationId, change.EndUserId, percentage);
+        else
+            operations.QueueSqlCommand($"delete from {DailyActivityTables.Markups} where organization_id = ? and end_user_id = ?",
+                change.OrganizationId, change.EndUserId);
     }
 
     private static void UpsertDays(IDocumentOperations operations, IReadOnlyList<DailyActivityDelta.Day> rows) => operations.QueueSqlCommand(
         $"""
         insert into {DailyActivityTables.Days} as a (organization_id, end_user_id, day, requests, input_tokens, output_tokens, spend,
-            successes, errors, rate_rejections, budget_rejections)
-        select * from unnest(?::uuid[], ?::text[], ?::date[], ?::bigint[], ?::bigint[], ?::bigint[], ?::numeric[],
-                             ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+            spend_with_markup, successes, errors, rate_rejections, budget_rejections)
+        select d.organization_id, d.end_user_id, d.day, d.requests, d.input_tokens, d.output_tokens, d.spend,
+            d.spend * (1 + coalesce(mk.markup_percentage, 0) / 100), d.successes, d.errors, d.rate_rejections, d.budget_rejections
+        from unnest(?::uuid[], ?::text[], ?::date[], ?::bigint[], ?::bigint[], ?::bigint[], ?::numeric[],
+                    ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
             d(organization_id, end_user_id, day, requests, input_tokens, output_tokens, spend, successes, errors, rate_rejections, budget_rejections)
-        order by organization_id, end_user_id collate "C", day
+        left join {DailyActivityTables.Markups} mk on mk.organization_id = d.organization_id and mk.end_user_id = d.end_user_id
+        order by d.organization_id, d.end_user_id collate "C", d.day
         on conflict (organization_id, end_user_id, day) do update set
             requests = a.requests + excluded.requests,
             input_tokens = a.input_tokens + excluded.input_tokens,
             output_tokens = a.output_tokens + excluded.output_tokens,
             spend = a.spend + excluded.spend,
+            spend_with_markup = a.spend_with_markup + excluded.spend_with_markup,
             successes = a.successes + excluded.successes,
             errors = a.errors + excluded.errors,
             rate_rejections = a.rate_rejections + excluded.rate_rejections,

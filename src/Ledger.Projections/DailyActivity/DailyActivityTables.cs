@@ -16,6 +16,12 @@ public static class DailyActivityTables
     /// <summary>Per consumer and calendar month (its first day): the billing period the anomaly cohorts and the summary look at.</summary>
     public const string Months = LedgerSchema.Name + ".consumer_monthly_activity";
 
+    /// <summary>
+    /// Each consumer's markup as of the projection's position in the event log, so that usage is
+    /// marked up by the percentage in force when it happened, in a live run and in a rebuild alike.
+    /// </summary>
+    public const string Markups = LedgerSchema.Name + ".consumer_activity_markups";
+
     public static IEnumerable<Table> Definitions()
     {
         var days = Keyed(Days);
@@ -23,6 +29,8 @@ public static class DailyActivityTables
         days.AddColumn<long>("input_tokens").NotNull().DefaultValue(0L);
         days.AddColumn<long>("output_tokens").NotNull().DefaultValue(0L);
         days.AddColumn("spend", "numeric").NotNull().DefaultValueByExpression("0");
+        // Spend as reported to the consumer: each usage's cost with the consumer's markup of that moment.
+        days.AddColumn("spend_with_markup", "numeric").NotNull().DefaultValueByExpression("0");
         days.AddColumn<long>("successes").NotNull().DefaultValue(0L);
         days.AddColumn<long>("errors").NotNull().DefaultValue(0L);
         // Refusals at admission: 429 (rpm, tpm) and 402 (budgets).
@@ -48,6 +56,12 @@ public static class DailyActivityTables
         months.AddColumn("spend", "numeric").NotNull().DefaultValueByExpression("0");
         months.WithFillFactor(70);
         yield return months;
+
+        var markups = new Table(Markups);
+        markups.AddColumn<Guid>("organization_id").AsPrimaryKey();
+        markups.AddColumn<string>("end_user_id").AsPrimaryKey();
+        markups.AddColumn("markup_percentage", "numeric").NotNull();
+        yield return markups;
     }
 
     private static Table Keyed(string name)

@@ -10,7 +10,7 @@ namespace Ledger.Api.Consumers.Activity;
 public sealed class ConsumerActivityQuery(NpgsqlDataSource dataSource)
 {
     public sealed record DayView(
-        DateOnly Date, long Requests, long InputTokens, long OutputTokens, long TotalTokens, decimal Spend,
+        DateOnly Date, long Requests, long InputTokens, long OutputTokens, long TotalTokens, decimal Spend, decimal SpendWithMarkup,
         long Successes, long Errors, long Rejections, JsonObject Models);
 
     /// <summary>Null when the organization has no such consumer.</summary>
@@ -21,7 +21,7 @@ public sealed class ConsumerActivityQuery(NpgsqlDataSource dataSource)
             $"select exists (select 1 from {ConsumersTable.Name} where organization_id = $1 and end_user_id = $2)", organizationId, endUserId));
         batch.BatchCommands.Add(SqlBatch.Command(
             $"""
-            select day, requests, input_tokens, output_tokens, spend, successes, errors, rate_rejections + budget_rejections
+            select day, requests, input_tokens, output_tokens, spend, successes, errors, rate_rejections + budget_rejections, spend_with_markup
             from {DailyActivityTables.Days} where organization_id = $1 and end_user_id = $2 and day between $3 and $4
             """, organizationId, endUserId, first, last));
         batch.BatchCommands.Add(SqlBatch.Command(
@@ -40,7 +40,7 @@ public sealed class ConsumerActivityQuery(NpgsqlDataSource dataSource)
         {
             var day = reader.GetFieldValue<DateOnly>(0);
             var (input, output) = (reader.GetInt64(2), reader.GetInt64(3));
-            days[day] = new DayView(day, reader.GetInt64(1), input, output, input + output, reader.GetDecimal(4),
+            days[day] = new DayView(day, reader.GetInt64(1), input, output, input + output, reader.GetDecimal(4), reader.GetDecimal(8),
                 reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), []);
         }
         await reader.NextResultAsync(ct);
@@ -54,7 +54,7 @@ public sealed class ConsumerActivityQuery(NpgsqlDataSource dataSource)
                 };
 
         return [.. Enumerable.Range(0, last.DayNumber - first.DayNumber + 1).Select(i => first.AddDays(i))
-            .Select(d => days.TryGetValue(d, out var view) ? view : new DayView(d, 0, 0, 0, 0, 0m, 0, 0, 0, []))];
+            .Select(d => days.TryGetValue(d, out var view) ? view : new DayView(d, 0, 0, 0, 0, 0m, 0m, 0, 0, 0, []))];
 
     }
 }

@@ -86,6 +86,35 @@ public sealed class ConsumerActivityTests(LedgerApp app)
         Assert.Equal(live.Select(l => l.ToString()), rebuilt.Select(r => r.ToString()));
     }
 
+    [Fact]
+    public async Task spend_with_markup_uses_the_markup_in_force_when_the_usage_happened_live_and_after_a_rebuild()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        await (await PostUsageAsync(org.Ingest, UsageRecord("plain", cost: 0.10m))).JsonAsync(HttpStatusCode.Accepted);
+        await (await OverrideAsync(org, "tenant_acme", new { markup_percentage = 20 })).JsonAsync(HttpStatusCode.OK);
+        await (await PostUsageAsync(org.Ingest, UsageRecord("at20", cost: 0.10m))).JsonAsync(HttpStatusCode.Accepted);
+        await (await OverrideAsync(org, "tenant_acme", new { markup_percentage = 50, rpm_limit = 100 })).JsonAsync(HttpStatusCode.OK);
+        await (await OverrideAsync(org, "tenant_acme", new { markup_percentage = 50, rpm_limit = 200 })).JsonAsync(HttpStatusCode.OK); // markup unchanged
+        await (await PostUsageAsync(org.Ingest, UsageRecord("at50", cost: 0.10m), UsageRecord("other", user: "tenant_globex", cost: 1m)))
+            .JsonAsync(HttpStatusCode.Accepted);
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+
+        async Task<(decimal Spend, decimal WithMarkup)> TodayAsync(string user)
+        {
+            var day = (await ActivityAsync(org.Owner, org.Id, user, Today, Today)).GetProperty("days")[0];
+            return (day.GetProperty("spend").GetDecimal(), day.GetProperty("spend_with_markup").GetDecimal());
+        }
+        var live = await TodayAsync("tenant_acme");
+        Assert.Equal((0.30m, 0.10m + 0.12m + 0.15m), live);
+        Assert.Equal((1m, 1m), await TodayAsync("tenant_globex"));
+
+        var daemon = app.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
+        await daemon.RebuildProjectionAsync(DailyActivityProjection.ProjectionName, TimeSpan.FromMinutes(2), CancellationToken.None);
+        await daemon.StartAgentAsync($"{DailyActivityProjection.ProjectionName}:All", CancellationToken.None);
+
+        Assert.Equal(live, await TodayAsync("tenant_acme"));
+    }
+
     [Theory]
     [InlineData("start_date=2026-01-01&end_date=2027-01-02", "366 days")] // 367 days
     [InlineData("start_date=2026-03-02&end_date=2026-03-01", "end_date")]
