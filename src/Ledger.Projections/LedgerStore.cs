@@ -11,6 +11,7 @@ using Ledger.Projections.Keys;
 using Ledger.Projections.Members;
 using Ledger.Projections.Organizations;
 using Ledger.Projections.OrganizationUsage;
+using Ledger.Projections.Rebuilds;
 using Ledger.Projections.ScopeLimits;
 using Ledger.Projections.SpendLog;
 using Ledger.Projections.Storage;
@@ -43,6 +44,7 @@ public static class LedgerStore
         opts.Storage.ExtendedSchemaObjects.Add(ScopeLimitsTable.Definition());
         opts.Storage.ExtendedSchemaObjects.AddRange(DailyActivityTables.Definitions());
         opts.Storage.ExtendedSchemaObjects.Add(SpendLogTable.Definition());
+        opts.Storage.ExtendedSchemaObjects.Add(RebuildRequestsTable.Definition());
 
         // Numeric revisions, as Marten gives projected documents: the tables keep the shape they had
         // when generic projections wrote them, so existing databases need no migration.

@@ -1,25 +1,72 @@
+using Ledger.Projections.Rebuilds;
 using Marten;
+using Npgsql;
 
 namespace Ledger.Api.Cli;
 
 /// <summary>
 /// <c>ledger projections status</c>: each async projection's position in the event log and how
 /// many events it is behind the newest, read from the database, so it works whether or not an API
-/// node is running. Rebuilding from the command line is not there yet (see docs/operations.md).
+/// node is running. <c>ledger projections rebuild NAME...|--all</c>: see <see cref="ProjectionsRebuild"/>.
 /// </summary>
 public static class ProjectionsCommand
 {
-    private const string Usage = "usage: ledger projections status";
+    private const string Usage = "usage: ledger projections status\n       ledger projections rebuild NAME... | --all";
 
     public sealed record Row(string Projection, long Position, long Lag);
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args is not ["status"])
+        switch (args)
         {
-            Console.Error.WriteLine(Usage);
+            case ["status"]:
+                return await StatusAsync();
+            case ["rebuild", .. var names] when names.Length > 0:
+                return await RebuildAsync(names);
+            default:
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
+    }
+
+    private static async Task<int> RebuildAsync(string[] names)
+    {
+        await using var store = await CliStore.OpenAsync();
+        await using var dataSource = NpgsqlDataSource.Create(CliStore.ConnectionString());
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        return await RebuildAsync(store, dataSource, names, Console.Out, Console.Error, !Console.IsOutputRedirected, cancel.Token);
+    }
+
+    /// <summary>Rebuilds the named async projections (or all of them for <c>--all</c>) one after another; the exit code.</summary>
+    public static async Task<int> RebuildAsync(IDocumentStore store, NpgsqlDataSource dataSource, string[] names,
+        TextWriter output, TextWriter error, bool interactive, CancellationToken ct)
+    {
+        var known = AsyncShards.Names(store);
+        var chosen = names is ["--all"] ? known : names.Distinct().ToList();
+        if (chosen.Except(known).ToList() is [_, ..] unknown)
+        {
+            await error.WriteLineAsync($"ledger projections rebuild: no async projection named {string.Join(", ", unknown)}; they are: {string.Join(", ", known)}");
             return 2;
         }
+        foreach (var projection in chosen)
+        {
+            try
+            {
+                var outcome = await ProjectionsRebuild.RebuildAsync(store, dataSource, projection, new ProgressBar(output, interactive), output, ct);
+                await output.WriteLineAsync($"{projection}: rebuilt up to event {outcome.Position:N0} in {outcome.Elapsed.TotalSeconds:F1} s, {outcome.EventsPerSecond:N0} events/s");
+            }
+            catch (InvalidOperationException e)
+            {
+                await error.WriteLineAsync($"ledger projections rebuild: {e.Message}");
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    private static async Task<int> StatusAsync()
+    {
         await using var store = await CliStore.OpenAsync();
 
         var (newest, rows) = await StatusAsync(store, CancellationToken.None);
@@ -35,8 +82,7 @@ public static class ProjectionsCommand
         var progress = await store.Advanced.AllProjectionProgress(token: ct);
         var newest = await store.Advanced.FetchEventStoreStatistics(token: ct) is { EventSequenceNumber: var n } ? n : 0;
         var shards = progress.Where(p => p.ShardName != "HighWaterMark").ToDictionary(p => p.ShardName.Split(':')[0], p => p.Sequence);
-        var rows = store.Options.Events.Projections().Where(p => p.Lifecycle == JasperFx.Events.Projections.ProjectionLifecycle.Async)
-            .Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal)
+        var rows = AsyncShards.Names(store)
             .Select(name => shards.TryGetValue(name, out var position) ? new Row(name, position, newest - position) : new Row(name, 0, newest))
             .ToList();
         return (newest, rows);

@@ -1,0 +1,66 @@
+using System.Net;
+using Ledger.Api.Cli;
+using Ledger.Projections.DailyActivity;
+using Ledger.Tests.Infrastructure;
+using Npgsql;
+using static Ledger.Tests.Admissions.AdmissionsApi;
+using static Ledger.Tests.Infrastructure.Scenarios;
+
+namespace Ledger.Tests.Projections;
+
+/// <summary>
+/// After a read model changes shape (here: daily activity gains <c>spend_with_markup</c>, added to
+/// an existing table as an upgrade adds it, so every past row holds the default), a rebuild fills
+/// the new shape from history: the same rows as a live run over the same events.
+/// </summary>
+[Collection(LedgerCollection.Name)]
+public sealed class ReshapedReadModelTests(LedgerApp app)
+{
+    private const string Columns = "day, end_user_id, requests, input_tokens, output_tokens, spend, spend_with_markup, successes, errors, rate_rejections, budget_rejections";
+
+    [Fact]
+    public async Task a_column_added_by_an_upgrade_is_filled_from_history_by_a_rebuild()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        var now = DateTimeOffset.UtcNow;
+        await (await OverrideAsync(org, "tenant_acme", new { markup_percentage = 25 })).JsonAsync(HttpStatusCode.OK);
+        await (await PostUsageAsync(org.Ingest, Enumerable.Range(0, 12).Select(i =>
+            UsageRecord($"r{i}", user: i % 3 == 0 ? "tenant_globex" : "tenant_acme", cost: 0.5m + i, at: now.AddDays(-(i % 4)))).ToArray()))
+            .JsonAsync(HttpStatusCode.Accepted);
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+        var live = await RowsAsync(org.Id);
+        Assert.Contains(live, r => r.Contains("tenant_acme", StringComparison.Ordinal));
+
+        // The upgrade: the column is new to an existing table, so history reads the default.
+        await ExecuteAsync($"alter table {DailyActivityTables.Days} drop column spend_with_markup");
+        await app.Store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        Assert.NotEqual(live, await RowsAsync(org.Id));
+
+        await using var dataSource = NpgsqlDataSource.Create(app.ConnectionString);
+        var exit = await ProjectionsCommand.RebuildAsync(app.Store, dataSource, [DailyActivityProjection.ProjectionName],
+            TextWriter.Null, TextWriter.Null, interactive: false, CancellationToken.None);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(live, await RowsAsync(org.Id));
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await new NpgsqlCommand(sql, connection).ExecuteNonQueryAsync();
+    }
+
+    private async Task<List<string>> RowsAsync(Guid org)
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"select row({Columns})::text from {DailyActivityTables.Days} where organization_id = $1 order by 1", connection);
+        command.Parameters.AddWithValue(org);
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        return rows;
+    }
+}
