@@ -5,11 +5,12 @@ return args switch
     ["ingest", .. var rest] => await IngestBench.RunAsync(BenchArgs.Parse(rest)),
     ["http", .. var rest] => await HttpIngestBench.RunAsync(BenchArgs.Parse(rest)),
     ["admission", .. var rest] => await AdmissionBench.RunAsync(AdmissionBench.Options.Parse(rest)),
+    ["rebuild", .. var rest] => await RebuildBench.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ledger bench ingest|http [--events N] [--consumers N] [--concurrency N]\n       ledger bench admission [--seconds N] [--rate N] [--consumers N] [--concurrency N]");
+    Console.Error.WriteLine("usage: ledger bench ingest|http [--events N] [--consumers N] [--concurrency N]\n       ledger bench admission [--seconds N] [--rate N] [--consumers N] [--concurrency N]\n       ledger bench rebuild [--events N] [--consumers N]");
     return 2;
 }
