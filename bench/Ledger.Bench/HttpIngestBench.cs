@@ -76,9 +76,9 @@ public static class HttpIngestBench
             throw new InvalidOperationException($"POST /v1/usage answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
-    internal static async Task<(Guid Org, string OwnerToken, string IngestToken)> CreateOrganizationAsync()
+    internal static async Task<(Guid Org, string OwnerToken, string IngestToken)> CreateOrganizationAsync(string? connection = null)
     {
-        await using var store = new DocumentStore(StoreSetup.Options(BenchArgs.Connection));
+        await using var store = new DocumentStore(StoreSetup.Options(connection ?? BenchArgs.Connection));
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var created = await OrganizationCreation.CreateAsync(store, "bench", "bench", DateTimeOffset.UtcNow);
         return (created.OrganizationId, created.OwnerToken, created.IngestToken);

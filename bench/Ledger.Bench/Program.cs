@@ -6,11 +6,12 @@ return args switch
     ["http", .. var rest] => await HttpIngestBench.RunAsync(BenchArgs.Parse(rest)),
     ["admission", .. var rest] => await AdmissionBench.RunAsync(AdmissionBench.Options.Parse(rest)),
     ["rebuild", .. var rest] => await RebuildBench.RunAsync(rest),
+    ["lag", .. var rest] => await LagBench.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ledger bench ingest|http [--events N] [--consumers N] [--concurrency N]\n       ledger bench admission [--seconds N] [--rate N] [--consumers N] [--concurrency N]\n       ledger bench rebuild [--events N] [--consumers N]");
+    Console.Error.WriteLine("usage: ledger bench ingest|http [--events N] [--consumers N] [--concurrency N]\n       ledger bench admission [--seconds N] [--rate N] [--consumers N] [--concurrency N]\n       ledger bench rebuild [--events N] [--consumers N]\n       ledger bench lag [--rate N] [--seconds N]");
     return 2;
 }

@@ -31,7 +31,7 @@ public static class RebuildBench
         const int days = 30;
         Console.WriteLine($"machine: {BenchArgs.Machine}");
         Console.WriteLine($"events: {events:N0} usage events over {consumers:N0} consumers and {days} days, in a new database {Database}");
-        var connection = await FreshDatabaseAsync();
+        var connection = await BenchDatabase.FreshAsync(Database);
 
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -79,19 +79,6 @@ public static class RebuildBench
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
-    }
-
-    /// <summary>Drops and creates the bench's own database next to the one LEDGER_DB names; its connection string.</summary>
-    private static async Task<string> FreshDatabaseAsync()
-    {
-        var admin = new NpgsqlConnectionStringBuilder(BenchArgs.Connection);
-        await using (var connection = new NpgsqlConnection(admin.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await new NpgsqlCommand($"drop database if exists {Database} with (force)", connection).ExecuteNonQueryAsync();
-            await new NpgsqlCommand($"create database {Database}", connection).ExecuteNonQueryAsync();
-        }
-        return new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Database = Database }.ConnectionString;
     }
 
     private static async Task<double> ReadEveryEventAsync(NpgsqlDataSource db)

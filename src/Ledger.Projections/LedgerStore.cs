@@ -32,6 +32,8 @@ public static class LedgerStore
         // Quick append: versions are assigned in the database, one call per stream per batch.
         opts.Events.AppendMode = EventAppendMode.Quick;
         opts.Events.UseAdvisoryLockTransaction = true;
+        // Every append notifies, so the async daemon looks for new events at once instead of at its next poll.
+        opts.Events.UseListenNotifyForEventAppends = true;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.SnakeCase,
             json => json.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;

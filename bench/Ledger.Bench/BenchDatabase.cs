@@ -1,0 +1,20 @@
+using Npgsql;
+
+namespace Ledger.Bench;
+
+/// <summary>A database of a bench's own, next to the one LEDGER_DB names, made anew for each run.</summary>
+public static class BenchDatabase
+{
+    /// <summary>Drops and creates <paramref name="name"/>; its connection string.</summary>
+    public static async Task<string> FreshAsync(string name)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(BenchArgs.Connection);
+        await using (var connection = new NpgsqlConnection(admin.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await new NpgsqlCommand($"drop database if exists {name} with (force)", connection).ExecuteNonQueryAsync();
+            await new NpgsqlCommand($"create database {name}", connection).ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Database = name }.ConnectionString;
+    }
+}

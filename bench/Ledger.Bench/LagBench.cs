@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using Ledger.Api.Hosting;
+using Ledger.Ingest;
+using Ledger.Ingest.Usage.Settling;
+using Ledger.Projections.Rebuilds;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Ledger.Bench;
+
+/// <summary>
+/// <c>ledger bench lag</c>: runs the write path and the async daemon in this process, as an API node
+/// does, on a database of the bench's own (so the daemon starts caught up), feeds it usage at a
+/// fixed rate (default 5,000 events/s in posts of 500, through the same group-commit queue the HTTP
+/// endpoint uses, so no HTTP client shares the two cores) and samples every async projection's lag
+/// five times a second: how long ago the oldest event it has not processed yet was stored. The
+/// baseline in the same run is the ingest itself: each post's time to be stored.
+/// </summary>
+public static class LagBench
+{
+    private const string Database = "ledger_bench_lag";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rate = Get(args, "--rate", 5_000);
+        var seconds = Get(args, "--seconds", 60);
+        var consumers = Get(args, "--consumers", 10_000);
+        const int batch = 500;
+        Console.WriteLine($"machine: {BenchArgs.Machine}");
+        Console.WriteLine($"ingest: {rate:N0} events/s in posts of {batch} for {seconds} s over {consumers:N0} consumers; async projections sampled every 200 ms");
+        var connection = await BenchDatabase.FreshAsync(Database);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["LEDGER_DB"] = connection });
+        builder.Services.AddLedgerStore(builder.Configuration);
+        builder.Services.AddLedgerIngest(builder.Configuration);
+        using var host = builder.Build();
+        await host.StartAsync();
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        var db = host.Services.GetRequiredService<NpgsqlDataSource>();
+        var queue = host.Services.GetRequiredService<UsageIngestQueue>();
+        var org = Guid.NewGuid();
+        try
+        {
+            var projections = AsyncShards.Names(store);
+            await DaemonRunningAsync(store, db, projections);
+
+            // Warm-up, untimed: a tenth of the run at the same rate.
+            await PostAtRateAsync(queue, org, "warm", rate / batch, Math.Max(2, seconds / 10), batch, consumers);
+
+            var lags = projections.ToDictionary(p => p, _ => new List<double>());
+            using var stop = new CancellationTokenSource();
+            var sampling = SampleAsync(db, store, projections, lags, stop.Token);
+            var posts = await PostAtRateAsync(queue, org, "run", rate / batch, seconds, batch, consumers);
+            await Task.Delay(TimeSpan.FromSeconds(3)); // the tail: lag after the last post
+            await stop.CancelAsync();
+            await sampling;
+
+            Array.Sort(posts);
+            Console.WriteLine($"baseline, a post stored in: p50 {posts[posts.Length / 2]:F1} ms, p99 {posts[(int)(posts.Length * 0.99)]:F1} ms");
+            foreach (var (projection, samples) in lags)
+            {
+                samples.Sort();
+                Console.WriteLine($"{projection}: lag p50 {samples[samples.Count / 2]:F2} s, p99 {samples[(int)(samples.Count * 0.99)]:F2} s, max {samples[^1]:F2} s ({samples.Count} samples)");
+            }
+            var worst = lags.Values.SelectMany(s => s).ToList();
+            worst.Sort();
+            Console.WriteLine($"lag: max {worst[^1]:F2} s, p99 {worst[(int)(worst.Count * 0.99)]:F2} s at {rate} events/s");
+            return 0;
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    private static int Get(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
+    }
+
+    /// <summary>Waits until the API node holds every async shard (HotCold leadership is polled).</summary>
+    private static async Task DaemonRunningAsync(IDocumentStore store, NpgsqlDataSource db, IReadOnlyList<string> projections)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        for (var i = 0; i < 120; i++)
+        {
+            var held = 0;
+            foreach (var p in projections)
+                if (await AsyncShards.HolderAsync(connection, AsyncShards.LockKey(store, p), CancellationToken.None) is not null) held++;
+            if (held == projections.Count) return;
+            await Task.Delay(500);
+        }
+        throw new TimeoutException("The API's async daemon did not take its shards within 60 s.");
+    }
+
+    /// <summary>Posts leave on schedule whether or not earlier ones were stored; each post's time to be stored, in ms.</summary>
+    private static async Task<double[]> PostAtRateAsync(UsageIngestQueue queue, Guid org, string run, int postsPerSecond, int seconds, int batch, int consumers)
+    {
+        var total = postsPerSecond * seconds;
+        var times = new double[total];
+        var inFlight = new List<Task>(total);
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / postsPerSecond);
+            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
+            var post = UsageGenerator.Batch(org, run, i * batch, batch, consumers, DateTimeOffset.UtcNow);
+            var index = i;
+            inFlight.Add(Task.Run(async () =>
+            {
+                var started = Stopwatch.GetTimestamp();
+                await queue.SubmitAsync(post, default);
+                times[index] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }));
+        }
+        await Task.WhenAll(inFlight);
+        return times;
+    }
+
+    /// <summary>
+    /// Each projection's lag as a reader sees it: how long ago the oldest event the projection has not
+    /// processed yet became visible (committed). Each sample notes the newest committed event; an
+    /// event became visible at the first sample that saw it (to within the 200 ms between samples).
+    /// An event's own timestamp would also count its write transaction, which no reader can see.
+    /// </summary>
+    private static async Task SampleAsync(NpgsqlDataSource db, IDocumentStore store, IReadOnlyList<string> projections,
+        Dictionary<string, List<double>> lags, CancellationToken ct)
+    {
+        var schema = store.Options.Events.DatabaseSchemaName;
+        var seen = new List<(long Newest, TimeSpan At)>();
+        var clock = Stopwatch.StartNew();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                await using var command = db.CreateCommand(
+                    $"""
+                    select (select coalesce(max(seq_id), 0) from {schema}.mt_events),
+                        array(select coalesce((select last_seq_id from {schema}.mt_event_progression where name = p), 0) from unnest($1::text[]) p)
+                    """);
+                command.Parameters.Add(new NpgsqlParameter { Value = projections.Select(p => AsyncShards.Shard(p).Identity).ToArray() });
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                await reader.ReadAsync(ct);
+                var now = clock.Elapsed;
+                seen.Add((reader.GetInt64(0), now));
+                var positions = reader.GetFieldValue<long[]>(1);
+                for (var i = 0; i < projections.Count; i++)
+                {
+                    var firstSeen = seen.FirstOrDefault(s => s.Newest > positions[i]);
+                    lags[projections[i]].Add(firstSeen == default ? 0 : (now - firstSeen.At).TotalSeconds);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the run is over
+        }
+    }
+}
