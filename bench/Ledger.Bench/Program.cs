@@ -7,11 +7,12 @@ return args switch
     ["admission", .. var rest] => await AdmissionBench.RunAsync(AdmissionBench.Options.Parse(rest)),
     ["rebuild", .. var rest] => await RebuildBench.RunAsync(rest),
     ["lag", .. var rest] => await LagBench.RunAsync(rest),
+    ["reads", .. var rest] => await ReadsBench.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ledger bench ingest|http [--events N] [--consumers N] [--concurrency N]\n       ledger bench admission [--seconds N] [--rate N] [--consumers N] [--concurrency N]\n       ledger bench rebuild [--events N] [--consumers N]\n       ledger bench lag [--rate N] [--seconds N]");
+    Console.Error.WriteLine("usage: ledger bench ingest|http [--events N] [--consumers N] [--concurrency N]\n       ledger bench admission [--seconds N] [--rate N] [--consumers N] [--concurrency N]\n       ledger bench rebuild [--events N] [--consumers N]\n       ledger bench lag [--rate N] [--seconds N]\n       ledger bench reads [--consumers N] [--events N]");
     return 2;
 }

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using Ledger.Api.Hosting;
+using Ledger.Ingest;
+using Ledger.Ingest.Usage.Settling;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Ledger.Bench;
+
+/// <summary>
+/// <c>ledger bench reads</c>: the dashboard's reads at scale. In a database of its own, seeds an
+/// organization with 100,000 consumers and usage over the last 90 days (not timed; the async
+/// projections caught up), starts the API as its own process and times, one request at a time over
+/// loopback, the consumer list (searched, sorted, paged) and one consumer's 90-day series. The
+/// baseline in the same run is <c>GET /health/live</c> timed the same way.
+/// </summary>
+public static class ReadsBench
+{
+    private const string Database = "ledger_bench_reads";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var consumers = Get(args, "--consumers", 100_000);
+        var events = Get(args, "--events", 1_000_000);
+        var requests = Get(args, "--requests", 400);
+        const int days = 90;
+        Console.WriteLine($"machine: {BenchArgs.Machine}");
+        Console.WriteLine($"{consumers:N0} consumers, {events:N0} usage events over {days} days; {requests} timed requests per read, one at a time");
+        var connection = await BenchDatabase.FreshAsync(Database);
+        var (org, ownerToken, _) = await HttpIngestBench.CreateOrganizationAsync(connection);
+        await SeedAsync(connection, org, consumers, events, days);
+
+        using var api = HttpIngestBench.StartApi(new Dictionary<string, string> { ["LEDGER_DB"] = connection });
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(HttpIngestBench.Url) };
+            await HttpIngestBench.WaitReadyAsync(http);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ownerToken);
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var random = new Random(7);
+            string[] sorts = ["total_spend", "requests", "last_active", "end_user_id", "total_tokens"];
+            string List(int i) => i % 2 == 0
+                ? $"/api/consumers?organization_id={org}&sort={sorts[i / 2 % sorts.Length]}&order={(i % 4 == 0 ? "desc" : "asc")}&page={1 + random.Next(40)}"
+                : $"/api/consumers?organization_id={org}&search={random.Next(1000):D3}&sort={sorts[i / 2 % sorts.Length]}&page=1";
+            string Series(int i) =>
+                $"/api/consumers/tenant_{random.Next(consumers)}:user/activity?organization_id={org}&start_date={today.AddDays(-(days - 1)):yyyy-MM-dd}&end_date={today:yyyy-MM-dd}";
+
+            var live = await TimeAsync(http, _ => "/health/live", requests);
+            var list = await TimeAsync(http, List, requests);
+            var series = await TimeAsync(http, Series, requests);
+            Console.WriteLine($"baseline GET /health/live: p50 {live.P50:F2} ms, p95 {live.P95:F2} ms");
+            Console.WriteLine($"consumer list (search, sort, page): p50 {list.P50:F2} ms, p95 {list.P95:F2} ms; ratio of p95 to the baseline {list.P95 / live.P95:F1}");
+            Console.WriteLine($"90-day series: p50 {series.P50:F2} ms, p95 {series.P95:F2} ms; ratio of p95 to the baseline {series.P95 / live.P95:F1}");
+            Console.WriteLine($"reads: list p95 {list.P95:F2} ms, series p95 {series.P95:F2} ms at {consumers} consumers");
+            return 0;
+        }
+        finally
+        {
+            api.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static int Get(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
+    }
+
+    /// <summary>Usage through the write path with the async daemon in this process; returns once every projection caught up.</summary>
+    private static async Task SeedAsync(string connection, Guid org, int consumers, int events, int days)
+    {
+        var clock = Stopwatch.StartNew();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["LEDGER_DB"] = connection });
+        builder.Services.AddLedgerStore(builder.Configuration);
+        builder.Services.AddLedgerIngest(builder.Configuration);
+        using var host = builder.Build();
+        await host.StartAsync();
+        var queue = host.Services.GetRequiredService<UsageIngestQueue>();
+        const int batch = 500;
+        var now = DateTimeOffset.UtcNow;
+        await Drive.ConcurrentlyAsync(Enumerable.Range(0, events / batch).ToList(), 8, b => queue.SubmitAsync(
+            UsageGenerator.Batch(org, "seed", b * batch, batch, consumers, now.AddDays(-(b % days)).AddMinutes(-(b % 1000))), default));
+        await Marten.Events.TestingExtensions.WaitForNonStaleProjectionDataAsync(host.Services.GetRequiredService<IDocumentStore>(), TimeSpan.FromMinutes(10));
+        await using (var vacuum = host.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("vacuum analyze"))
+            await vacuum.ExecuteNonQueryAsync();
+        await host.StopAsync();
+        Console.WriteLine($"seeded, projected and vacuumed in {clock.Elapsed.TotalSeconds:F0} s (not timed)");
+    }
+
+    private sealed record Timing(double P50, double P95);
+
+    /// <summary>One request at a time, after 50 untimed; every answer must be 200.</summary>
+    private static async Task<Timing> TimeAsync(HttpClient http, Func<int, string> path, int requests)
+    {
+        var times = new double[requests];
+        for (var i = -50; i < requests; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await http.GetAsync(path(i + 50));
+            var body = await response.Content.ReadAsByteArrayAsync();
+            if ((int)response.StatusCode != 200)
+                throw new InvalidOperationException($"GET {path(i + 50)} answered {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body)}");
+            if (i >= 0) times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return new Timing(times[requests / 2], times[(int)(requests * 0.95)]);
+    }
+}
