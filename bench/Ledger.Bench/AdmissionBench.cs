@@ -19,15 +19,8 @@ public static class AdmissionBench
 {
     public sealed record Options(int Seconds, int Rate, int Consumers, int Keys, int Concurrency)
     {
-        public static Options Parse(string[] args)
-        {
-            int Get(string name, int fallback)
-            {
-                var i = Array.IndexOf(args, name);
-                return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
-            }
-            return new Options(Get("--seconds", 10), Get("--rate", 2000), Get("--consumers", 1000), Get("--keys", 10), Get("--concurrency", 32));
-        }
+        public static Options Parse(string[] args) => new(BenchArgs.Get(args, "--seconds", 10), BenchArgs.Get(args, "--rate", 2000),
+            BenchArgs.Get(args, "--consumers", 1000), BenchArgs.Get(args, "--keys", 10), BenchArgs.Get(args, "--concurrency", 32));
     }
 
     public static async Task<int> RunAsync(Options o)

@@ -2,14 +2,14 @@ namespace Ledger.Bench;
 
 public sealed record BenchArgs(int Events, int Consumers, int Concurrency, int BatchSize)
 {
-    public static BenchArgs Parse(string[] args)
+    public static BenchArgs Parse(string[] args) =>
+        new(Get(args, "--events", 200_000), Get(args, "--consumers", 5_000), Get(args, "--concurrency", 16), Get(args, "--batch", 500));
+
+    /// <summary>The whole number after <paramref name="name"/> in <paramref name="args"/>, or <paramref name="fallback"/>.</summary>
+    public static int Get(string[] args, string name, int fallback)
     {
-        int Get(string name, int fallback)
-        {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
-        }
-        return new BenchArgs(Get("--events", 200_000), Get("--consumers", 5_000), Get("--concurrency", 16), Get("--batch", 500));
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
     }
 
     public static string Connection =>

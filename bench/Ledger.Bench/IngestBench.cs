@@ -1,12 +1,7 @@
 using System.Diagnostics;
-using Ledger.Api.Hosting;
-using Ledger.Ingest;
 using Ledger.Ingest.Usage.Settling;
 using Ledger.Projections.Consumers;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Ledger.Bench;
@@ -20,19 +15,9 @@ public static class IngestBench
 {
     public static async Task<int> RunAsync(BenchArgs args)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // The write path alone, against COPY: no async daemon in this process. What the daemon costs
         // an API node is measured end to end by `bench http` (docs/performance.md).
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["LEDGER_DB"] = BenchArgs.Connection,
-            ["Ledger:AsyncProjections"] = "Disabled",
-        });
-        builder.Services.AddLedgerStore(builder.Configuration);
-        builder.Services.AddLedgerIngest(builder.Configuration);
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await BenchHost.StartAsync(BenchArgs.Connection, asyncDaemon: false);
         var db = host.Services.GetRequiredService<NpgsqlDataSource>();
         var queue = host.Services.GetRequiredService<UsageIngestQueue>();
 

@@ -1,13 +1,8 @@
 using System.Diagnostics;
-using Ledger.Api.Hosting;
-using Ledger.Ingest;
 using Ledger.Ingest.Usage.Settling;
 using Ledger.Projections.Rebuilds;
 using Marten;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Ledger.Bench;
@@ -26,20 +21,14 @@ public static class LagBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var rate = Get(args, "--rate", 5_000);
-        var seconds = Get(args, "--seconds", 60);
-        var consumers = Get(args, "--consumers", 10_000);
+        var rate = BenchArgs.Get(args, "--rate", 5_000);
+        var seconds = BenchArgs.Get(args, "--seconds", 60);
+        var consumers = BenchArgs.Get(args, "--consumers", 10_000);
         const int batch = 500;
         Console.WriteLine($"machine: {BenchArgs.Machine}");
         Console.WriteLine($"ingest: {rate:N0} events/s in posts of {batch} for {seconds} s over {consumers:N0} consumers; async projections sampled every 200 ms");
         var connection = await BenchDatabase.FreshAsync(Database);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["LEDGER_DB"] = connection });
-        builder.Services.AddLedgerStore(builder.Configuration);
-        builder.Services.AddLedgerIngest(builder.Configuration);
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await BenchHost.StartAsync(connection, asyncDaemon: true);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var db = host.Services.GetRequiredService<NpgsqlDataSource>();
         var queue = host.Services.GetRequiredService<UsageIngestQueue>();
@@ -76,12 +65,6 @@ public static class LagBench
         {
             await host.StopAsync();
         }
-    }
-
-    private static int Get(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
     }
 
     /// <summary>Waits until the API node holds every async shard (HotCold leadership is polled).</summary>

@@ -1,13 +1,8 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using Ledger.Api.Hosting;
-using Ledger.Ingest;
 using Ledger.Ingest.Usage.Settling;
 using Marten;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Ledger.Bench;
@@ -25,9 +20,9 @@ public static class ReadsBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var consumers = Get(args, "--consumers", 100_000);
-        var events = Get(args, "--events", 1_000_000);
-        var requests = Get(args, "--requests", 400);
+        var consumers = BenchArgs.Get(args, "--consumers", 100_000);
+        var events = BenchArgs.Get(args, "--events", 1_000_000);
+        var requests = BenchArgs.Get(args, "--requests", 400);
         const int days = 90;
         Console.WriteLine($"machine: {BenchArgs.Machine}");
         Console.WriteLine($"{consumers:N0} consumers, {events:N0} usage events over {days} days; {requests} timed requests per read, one at a time");
@@ -47,8 +42,9 @@ public static class ReadsBench
             string List(int i) => i % 2 == 0
                 ? $"/api/consumers?organization_id={org}&sort={sorts[i / 2 % sorts.Length]}&order={(i % 4 == 0 ? "desc" : "asc")}&page={1 + random.Next(40)}"
                 : $"/api/consumers?organization_id={org}&search={random.Next(1000):D3}&sort={sorts[i / 2 % sorts.Length]}&page=1";
+            // A consumer the seed gave usage to: UsageGenerator names record i's consumer after i * 7919, and leaves every 50th unattributed.
             string Series(int i) =>
-                $"/api/consumers/tenant_{random.Next(consumers)}:user/activity?organization_id={org}&start_date={today.AddDays(-(days - 1)):yyyy-MM-dd}&end_date={today:yyyy-MM-dd}";
+                $"/api/consumers/tenant_{(long)(random.Next(consumers / 50) * 50 + 1 + random.Next(49)) * 7919 % consumers}:user/activity?organization_id={org}&start_date={today.AddDays(-(days - 1)):yyyy-MM-dd}&end_date={today:yyyy-MM-dd}";
 
             var live = await TimeAsync(http, _ => "/health/live", requests);
             var list = await TimeAsync(http, List, requests);
@@ -65,23 +61,11 @@ public static class ReadsBench
         }
     }
 
-    private static int Get(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
-    }
-
     /// <summary>Usage through the write path with the async daemon in this process; returns once every projection caught up.</summary>
     private static async Task SeedAsync(string connection, Guid org, int consumers, int events, int days)
     {
         var clock = Stopwatch.StartNew();
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["LEDGER_DB"] = connection });
-        builder.Services.AddLedgerStore(builder.Configuration);
-        builder.Services.AddLedgerIngest(builder.Configuration);
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await BenchHost.StartAsync(connection, asyncDaemon: true);
         var queue = host.Services.GetRequiredService<UsageIngestQueue>();
         const int batch = 500;
         var now = DateTimeOffset.UtcNow;

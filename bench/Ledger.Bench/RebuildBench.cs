@@ -1,14 +1,9 @@
 using System.Diagnostics;
 using Ledger.Api.Cli;
-using Ledger.Api.Hosting;
-using Ledger.Ingest;
 using Ledger.Ingest.Usage.Settling;
 using Ledger.Projections.DailyActivity;
 using Marten;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Ledger.Bench;
@@ -26,24 +21,15 @@ public static class RebuildBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var events = Get(args, "--events", 1_000_000);
-        var consumers = Get(args, "--consumers", 10_000);
+        var events = BenchArgs.Get(args, "--events", 1_000_000);
+        var consumers = BenchArgs.Get(args, "--consumers", 10_000);
         const int days = 30;
         Console.WriteLine($"machine: {BenchArgs.Machine}");
         Console.WriteLine($"events: {events:N0} usage events over {consumers:N0} consumers and {days} days, in a new database {Database}");
         var connection = await BenchDatabase.FreshAsync(Database);
 
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["LEDGER_DB"] = connection,
-            ["Ledger:AsyncProjections"] = "Disabled", // no node runs the shard: the command rebuilds in its own process
-        });
-        builder.Services.AddLedgerStore(builder.Configuration);
-        builder.Services.AddLedgerIngest(builder.Configuration);
-        using var host = builder.Build();
-        await host.StartAsync();
+        // No node runs the shard: the rebuild runs in this process, as the command does then.
+        using var host = await BenchHost.StartAsync(connection, asyncDaemon: false);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var db = host.Services.GetRequiredService<NpgsqlDataSource>();
 
@@ -73,12 +59,6 @@ public static class RebuildBench
         await host.StopAsync();
         Console.WriteLine($"rebuild: {outcome.EventsPerSecond:F0} events/s");
         return 0;
-    }
-
-    private static int Get(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
     }
 
     private static async Task<double> ReadEveryEventAsync(NpgsqlDataSource db)

@@ -9,7 +9,7 @@ public static class UsageGenerator
 
     public static List<UsageSettled> Batch(Guid org, string run, int start, int count, int consumers, DateTimeOffset at) =>
         Enumerable.Range(start, count).Select(i => new UsageSettled(
-            org, $"{run}-{i}", $"key_{i % 20}", $"team_{i % 3}", i % 50 == 0 ? null : $"tenant_{i * 7919 % consumers}:user",
+            org, $"{run}-{i}", $"key_{i % 20}", $"team_{i % 3}", i % 50 == 0 ? null : $"tenant_{(long)i * 7919 % consumers}:user",
             Models[i % Models.Length], "openai", 100 + i % 900, 20 + i % 300, 0.0001m * (1 + i % 97),
             i % 40 == 0 ? UsageStatus.Error : UsageStatus.Success, 100 + i % 2000, at)).ToList();
 

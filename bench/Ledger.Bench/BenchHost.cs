@@ -1,0 +1,28 @@
+using Ledger.Api.Hosting;
+using Ledger.Ingest;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ledger.Bench;
+
+/// <summary>Ledger's store and write path in the bench's own process, as an API node has them, without HTTP.</summary>
+public static class BenchHost
+{
+    /// <summary>Started; with <paramref name="asyncDaemon"/> false, no async projection runs here.</summary>
+    public static async Task<IHost> StartAsync(string connection, bool asyncDaemon)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["LEDGER_DB"] = connection,
+            ["Ledger:AsyncProjections"] = asyncDaemon ? "HotCold" : "Disabled",
+        });
+        builder.Services.AddLedgerStore(builder.Configuration);
+        builder.Services.AddLedgerIngest(builder.Configuration);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+}
