@@ -18,6 +18,9 @@ public static class ProjectionsRebuild
     /// <summary>How long a request may wait for the node holding the shard before it is given up.</summary>
     public static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a started rebuild may go on with no process holding the shard's lock before the node is taken for gone.</summary>
+    private static readonly TimeSpan NodeGoneAfter = TimeSpan.FromSeconds(10);
+
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
 
     public static async Task<ProjectionRebuild.Outcome> RebuildAsync(
@@ -52,6 +55,7 @@ public static class ProjectionsRebuild
         var id = await RequestAsync(dataSource, projection, ct);
         output.WriteLine($"{projection}: an API node runs it; asked that node to rebuild it (request {id})");
         var asked = Stopwatch.StartNew();
+        Stopwatch? unheld = null;
         while (true)
         {
             await Task.Delay(Tick, ct);
@@ -70,6 +74,16 @@ public static class ProjectionsRebuild
             if (request.FinishedAt is null)
             {
                 progress.Report(await AsyncShards.PositionAsync(store, projection, ct), request.Target ?? 0, elapsed);
+                // A node that died mid-rebuild never finishes the row. Its work is not lost: the rebuild wrote its
+                // position with every page, and the node that takes the shard over goes on from there.
+                unheld = await AsyncShards.HolderAsync(connection, key, ct) is null ? unheld ?? Stopwatch.StartNew() : null;
+                if (unheld?.Elapsed > NodeGoneAfter)
+                {
+                    progress.Done();
+                    throw new InvalidOperationException(
+                        $"node {request.Node} stopped during the rebuild of {projection}; the node that takes the projection over " +
+                        "goes on from where the rebuild got to. Run the rebuild again for a fresh start.");
+                }
                 continue;
             }
             if (request.Error is not null)

@@ -84,6 +84,22 @@ public sealed class ProjectionsRebuildTests(LedgerApp app)
     }
 
     [Fact]
+    public async Task a_request_left_behind_by_a_command_that_died_is_never_taken_later()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(app.ConnectionString);
+        await using var insert = dataSource.CreateCommand(
+            $"insert into {RebuildRequestsTable.Name} (projection, requested_at) values ($1, now() - interval '2 minutes') returning id");
+        insert.Parameters.Add(new NpgsqlParameter { Value = SpendLogProjection.ProjectionName });
+        var id = (long)(await insert.ExecuteScalarAsync())!;
+
+        await Task.Delay(3 * Ledger.Api.Hosting.RebuildRequests.Poll);
+
+        await using var read = dataSource.CreateCommand($"delete from {RebuildRequestsTable.Name} where id = $1 returning started_at is null");
+        read.Parameters.Add(new NpgsqlParameter { Value = id });
+        Assert.True((bool)(await read.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task an_unknown_projection_is_refused_with_the_names_there_are_and_nothing_is_rebuilt()
     {
         var (exit, output, error) = await RebuildAsync(DailyActivityProjection.ProjectionName, "consumer_list");
