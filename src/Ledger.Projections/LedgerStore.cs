@@ -81,6 +81,7 @@ public static class LedgerStore
             o.DeleteDataInTableOnTeardown(DailyActivityTables.Days);
             o.DeleteDataInTableOnTeardown(DailyActivityTables.Models);
             o.DeleteDataInTableOnTeardown(DailyActivityTables.Months);
+            o.DeleteDataInTableOnTeardown(DailyActivityTables.Cohorts);
             o.DeleteDataInTableOnTeardown(DailyActivityTables.Markups);
         });
         opts.Projections.Add(new SpendLogProjection(), ProjectionLifecycle.Async, SpendLogProjection.ProjectionName, o =>

@@ -41,13 +41,26 @@ public sealed class DailyActivityProjection : IProjection
             .GroupBy(d => (d.Key.OrganizationId, d.Key.EndUserId, Month: new DateOnly(d.Key.Day.Year, d.Key.Day.Month, 1)))
             .Select(g => (g.Key, Requests: g.Sum(d => d.Requests), Spend: g.Sum(d => d.Spend))).ToList();
         if (months.Count > 0)
+            // The months' rows and, from what the upsert returns, the cohorts' statistics: a row the statement
+            // created (its requests are all this batch's) is a new member; each row's square grows by new² - old².
             operations.QueueSqlCommand(
                 $"""
-                insert into {DailyActivityTables.Months} as m (organization_id, month, end_user_id, requests, spend)
-                select * from unnest(?::uuid[], ?::date[], ?::text[], ?::bigint[], ?::numeric[]) d(organization_id, month, end_user_id, requests, spend)
-                order by organization_id, month, end_user_id collate "C"
-                on conflict (organization_id, month, end_user_id) do update set
-                    requests = m.requests + excluded.requests, spend = m.spend + excluded.spend
+                with d as (select * from unnest(?::uuid[], ?::date[], ?::text[], ?::bigint[], ?::numeric[]) d(organization_id, month, end_user_id, requests, spend)),
+                up as (
+                    insert into {DailyActivityTables.Months} as m (organization_id, month, end_user_id, requests, spend)
+                    select * from d order by organization_id, month, end_user_id collate "C"
+                    on conflict (organization_id, month, end_user_id) do update set
+                        requests = m.requests + excluded.requests, spend = m.spend + excluded.spend
+                    returning m.organization_id, m.month, m.end_user_id, m.requests)
+                insert into {DailyActivityTables.Cohorts} as c (organization_id, month, members, spend, requests, requests_squared)
+                select d.organization_id, d.month, count(*) filter (where up.requests = d.requests), sum(d.spend), sum(d.requests),
+                    sum(up.requests::numeric * up.requests - (up.requests - d.requests)::numeric * (up.requests - d.requests))
+                from d join up on up.organization_id = d.organization_id and up.month = d.month and up.end_user_id = d.end_user_id
+                group by d.organization_id, d.month
+                order by 1, 2
+                on conflict (organization_id, month) do update set
+                    members = c.members + excluded.members, spend = c.spend + excluded.spend,
+                    requests = c.requests + excluded.requests, requests_squared = c.requests_squared + excluded.requests_squared
                 """,
                 months.Select(m => m.Key.OrganizationId).ToArray(),
                 months.Select(m => m.Key.Month).ToArray(),

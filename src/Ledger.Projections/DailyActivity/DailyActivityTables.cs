@@ -17,6 +17,13 @@ public static class DailyActivityTables
     public const string Months = LedgerSchema.Name + ".consumer_monthly_activity";
 
     /// <summary>
+    /// Per organization and calendar month, the anomaly cohort's statistics: its members (consumers
+    /// with requests that month), their spend, requests and sum of squared requests, from which the
+    /// means and the population deviation follow without reading every member.
+    /// </summary>
+    public const string Cohorts = LedgerSchema.Name + ".monthly_cohorts";
+
+    /// <summary>
     /// Each consumer's markup as of the projection's position in the event log, so that usage is
     /// marked up by the percentage in force when it happened, in a live run and in a rebuild alike.
     /// </summary>
@@ -56,6 +63,16 @@ public static class DailyActivityTables
         months.AddColumn("spend", "numeric").NotNull().DefaultValueByExpression("0");
         months.WithFillFactor(70);
         yield return months;
+
+        var cohorts = new Table(Cohorts);
+        cohorts.AddColumn<Guid>("organization_id").AsPrimaryKey();
+        cohorts.AddColumn("month", "date").AsPrimaryKey();
+        cohorts.AddColumn<long>("members").NotNull().DefaultValue(0L);
+        cohorts.AddColumn("spend", "numeric").NotNull().DefaultValueByExpression("0");
+        cohorts.AddColumn<long>("requests").NotNull().DefaultValue(0L);
+        cohorts.AddColumn("requests_squared", "numeric").NotNull().DefaultValueByExpression("0");
+        cohorts.WithFillFactor(70);
+        yield return cohorts;
 
         var markups = new Table(Markups);
         markups.AddColumn<Guid>("organization_id").AsPrimaryKey();

@@ -40,36 +40,48 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource, TimeProvider 
                    total_spend, first_seen, last_active,
                    array(select t.tag from {ConsumerTagsTable.Name} t
                          where t.organization_id = $1 and t.end_user_id = c.end_user_id order by t.tag),
-                   coalesce(mo.month_requests, 0), coalesce(mo.month_spend, 0)
-            from (select * from {ConsumersTable.Name} where {filter} order by {order} limit {PageSize} offset $4) c
+                   coalesce(mo.month_requests, 0), coalesce(mo.month_spend, 0), c.total
+            -- The total comes with the page: the window counts every matching row before the limit, in the same scan.
+            from (select *, count(*) over () total from {ConsumersTable.Name} where {filter} order by {order} limit {PageSize} offset $4) c
             left join lateral (select m.requests month_requests, m.spend month_spend from {DailyActivityTables.Months} m
                                where m.organization_id = $1 and m.month = $5 and m.end_user_id = c.end_user_id) mo on true
             order by {order}
             """, organizationId, pattern, keys, (page - 1) * PageSize, month));
-        batch.BatchCommands.Add(SqlBatch.Command($"select count(*) from {ConsumersTable.Name} where {filter}", organizationId, pattern, keys));
-        // The cohort: every consumer of the organization active this month, whoever is asking.
+        // The cohort: every consumer of the organization active this month, whoever is asking; one row of sums.
         batch.BatchCommands.Add(SqlBatch.Command(
             $"""
-            select count(*), coalesce(avg(spend), 0), coalesce(avg(requests::float8), 0), coalesce(stddev_pop(requests::float8), 0)
-            from {DailyActivityTables.Months} where organization_id = $1 and month = $2 and requests > 0
+            select coalesce(max(members), 0), coalesce(max(spend / members), 0), coalesce(max(requests::float8 / members), 0),
+                coalesce(max(sqrt(greatest(requests_squared / members - (requests::numeric / members) ^ 2, 0))::float8), 0)
+            from {DailyActivityTables.Cohorts} where organization_id = $1 and month = $2 and members > 0
             """, organizationId, month));
 
         var rows = new List<(Row Row, CohortMember ThisMonth)>(PageSize);
+        long? total = null;
         await using var reader = await batch.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
+        {
+            total = reader.GetInt64(11);
             rows.Add((new Row(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
                 reader.GetDecimal(5), reader.GetFieldValue<DateTimeOffset>(6),
                 reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7), reader.GetFieldValue<string[]>(8), null),
                 new CohortMember(reader.GetString(0), reader.GetInt64(9), reader.GetDecimal(10))));
-        await reader.NextResultAsync(ct);
-        await reader.ReadAsync(ct);
-        var total = reader.GetInt64(0);
+        }
         await reader.NextResultAsync(ct);
         await reader.ReadAsync(ct);
         var cohort = new AnomalyCohort.Stats(reader.GetInt64(0), reader.GetDecimal(1), reader.GetDouble(2), reader.GetDouble(3));
+        await reader.DisposeAsync();
+        // A page past the end has no row to carry the total: only then is it counted on its own.
+        total ??= page == 1 ? 0 : await CountAsync(filter, organizationId, pattern, keys, ct);
         return ([.. rows.Select(r => r.ThisMonth.Requests > 0 && AnomalyCohort.Flag(r.ThisMonth, cohort) is { } a
             ? r.Row with { Anomaly = a with { SpendRatio = Math.Round(a.SpendRatio, 4), RequestZscore = Math.Round(a.RequestZscore, 4) } }
-            : r.Row)], total);
+            : r.Row)], total.Value);
+    }
+
+    private async Task<long> CountAsync(string filter, Guid organizationId, string? pattern, string[]? keys, CancellationToken ct)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(SqlBatch.Command($"select count(*) from {ConsumersTable.Name} where {filter}", organizationId, pattern, keys));
+        return (long)(await batch.ExecuteScalarAsync(ct))!;
     }
 
     private static string EscapeLike(string s) => s.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");

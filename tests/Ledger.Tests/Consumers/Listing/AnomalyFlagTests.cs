@@ -34,6 +34,28 @@ public sealed class AnomalyFlagTests(LedgerApp app)
     }
 
     [Fact]
+    public async Task the_cohort_statistics_add_up_over_usage_projected_in_separate_batches()
+    {
+        // Ten consumers with one request, one with eleven (five, then six more later): mean 21/11, population
+        // deviation sqrt(1000/121), so the heavy one's z-score is exactly sqrt(10) = 3.1623.
+        var org = await app.Scenarios.OrganizationAsync();
+        await (await PostUsageAsync(org.Ingest, [.. Enumerable.Range(0, 10).Select(i => UsageRecord($"c{i}", user: $"c{i}", cost: 1m)),
+            .. Enumerable.Range(0, 5).Select(i => UsageRecord($"heavy-{i}", user: "heavy", cost: 0.1m))])).JsonAsync(HttpStatusCode.Accepted);
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+        await (await PostUsageAsync(org.Ingest, [.. Enumerable.Range(5, 6).Select(i => UsageRecord($"heavy-{i}", user: "heavy", cost: 0.1m))]))
+            .JsonAsync(HttpStatusCode.Accepted);
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+
+        var list = await (await org.Owner.GetAsync($"/api/consumers?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK);
+        var rows = list.GetProperty("consumers").EnumerateArray().ToDictionary(c => c.GetProperty("end_user_id").GetString()!, c => c.GetProperty("anomaly"));
+
+        Assert.Equal(11, rows.Count);
+        Assert.Equal(3.1623, rows["heavy"].GetProperty("request_zscore").GetDouble());
+        Assert.Equal(["requests_above_3_sd"], rows["heavy"].GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+        Assert.All(rows.Where(r => r.Key != "heavy"), r => Assert.Equal(JsonValueKind.Null, r.Value.ValueKind));
+    }
+
+    [Fact]
     public async Task a_cohort_of_two_is_never_flagged()
     {
         var rows = await ListAfterAsync(("c0", 1, 0.01m), ("big", 5, 1000m));
