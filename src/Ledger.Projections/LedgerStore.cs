@@ -47,6 +47,7 @@ public static class LedgerStore
         opts.Storage.ExtendedSchemaObjects.AddRange(DailyActivityTables.Definitions());
         opts.Storage.ExtendedSchemaObjects.Add(SpendLogTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(RebuildRequestsTable.Definition());
+        opts.Storage.ExtendedSchemaObjects.Add(ProjectionShapes.Definition());
 
         // Numeric revisions, as Marten gives projected documents: the tables keep the shape they had
         // when generic projections wrote them, so existing databases need no migration.

@@ -36,7 +36,7 @@ public static class ProjectionsRebuild
                 using var daemon = await store.BuildProjectionDaemonAsync();
                 var target = await AsyncShards.NewestAsync(store, ct);
                 var clock = Stopwatch.StartNew();
-                var rebuild = ProjectionRebuild.RunAsync(store, daemon, projection, resume: false, ct);
+                var rebuild = ProjectionRebuild.RunAsync(store, dataSource, daemon, projection, resume: false, ct);
                 while (await Task.WhenAny(rebuild, Task.Delay(Tick, ct)) != rebuild)
                     progress.Report(await AsyncShards.PositionAsync(store, projection, ct), target, clock.Elapsed);
                 var outcome = await rebuild;

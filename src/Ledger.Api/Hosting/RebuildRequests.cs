@@ -11,7 +11,8 @@ namespace Ledger.Api.Hosting;
 /// runs a shard may rebuild it (a rebuild elsewhere would race the live shard), so the command
 /// leaves a row in <see cref="RebuildRequestsTable"/> and this node, polling every second, claims
 /// it, rebuilds on its own daemon (the other shards and the API go on), starts the shard again and
-/// writes down the position reached or the error.
+/// writes down the position reached or the error. At start it also asks for the rebuilds a new
+/// release needs (<see cref="ProjectionShapes"/>).
 /// </summary>
 public sealed partial class RebuildRequests(
     IServiceProvider services, IDocumentStore store, NpgsqlDataSource dataSource, ILogger<RebuildRequests> logger) : BackgroundService
@@ -27,6 +28,15 @@ public sealed partial class RebuildRequests(
     {
         // Without the async daemon (Ledger:AsyncProjections = Disabled) this node runs no shard.
         if (services.GetService<IProjectionCoordinator>() is not { } coordinator) return;
+        try
+        {
+            foreach (var projection in await ProjectionShapes.RequestRebuildsAsync(store, dataSource, stoppingToken))
+                LogShapeChanged(logger, projection, ProjectionShapes.Current[projection]);
+        }
+        catch (Exception e) when (e is NpgsqlException or PostgresException)
+        {
+            LogPollFailed(logger, e);
+        }
         using var timer = new PeriodicTimer(Poll);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -60,7 +70,7 @@ public sealed partial class RebuildRequests(
             LogStarted(logger, projection, id);
             try
             {
-                var outcome = await ProjectionRebuild.RunAsync(store, daemon, projection, resume: true, ct);
+                var outcome = await ProjectionRebuild.RunAsync(store, dataSource, daemon, projection, resume: true, ct);
                 await FinishAsync(id, outcome.Position, null, CancellationToken.None);
                 LogFinished(logger, projection, outcome.Position, outcome.Elapsed.TotalSeconds, outcome.EventsPerSecond);
             }
@@ -100,6 +110,9 @@ public sealed partial class RebuildRequests(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Rebuilding projection {Projection} failed; its shard was started again")]
     private static partial void LogFailed(ILogger logger, Exception e, string projection);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Projection {Projection}'s stored rows have an older shape than this release writes (now {Version}); asked for a rebuild")]
+    private static partial void LogShapeChanged(ILogger logger, string projection, int version);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for projection rebuild requests failed; trying again in a second")]
     private static partial void LogPollFailed(ILogger logger, Exception e);

@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using JasperFx.Events.Daemon;
 using Marten;
+using Npgsql;
 
 namespace Ledger.Projections.Rebuilds;
 
 /// <summary>
 /// One async projection rebuilt from the first event on a daemon: Marten stops only that
 /// projection's shard, empties its tables, replays the event log up to the newest event and stops.
-/// The other shards go on meanwhile.
+/// The other shards go on meanwhile. A finished rebuild records that the rows have this build's
+/// shape (<see cref="ProjectionShapes"/>).
 /// </summary>
 public static class ProjectionRebuild
 {
@@ -25,13 +27,15 @@ public static class ProjectionRebuild
     /// (a node's running daemon) the shard is started again afterwards and goes on live; Marten leaves
     /// a rebuilt shard stopped.
     /// </summary>
-    public static async Task<Outcome> RunAsync(IDocumentStore store, IProjectionDaemon daemon, string projection, bool resume, CancellationToken ct)
+    public static async Task<Outcome> RunAsync(
+        IDocumentStore store, NpgsqlDataSource dataSource, IProjectionDaemon daemon, string projection, bool resume, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         try
         {
             await daemon.RebuildProjectionAsync(projection, NoTimeout, ct);
             var elapsed = clock.Elapsed;
+            await ProjectionShapes.RecordAsync(dataSource, projection, ct);
             return new Outcome(await AsyncShards.PositionAsync(store, projection, ct), elapsed);
         }
         finally

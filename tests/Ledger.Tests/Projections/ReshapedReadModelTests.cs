@@ -1,6 +1,7 @@
 using System.Net;
 using Ledger.Api.Cli;
 using Ledger.Projections.DailyActivity;
+using Ledger.Projections.Rebuilds;
 using Ledger.Tests.Infrastructure;
 using Npgsql;
 using static Ledger.Tests.Admissions.AdmissionsApi;
@@ -42,6 +43,50 @@ public sealed class ReshapedReadModelTests(LedgerApp app)
 
         Assert.Equal(0, exit);
         Assert.Equal(live, await RowsAsync(org.Id));
+    }
+
+    [Fact]
+    public async Task a_node_asks_for_the_rebuild_when_the_stored_rows_have_an_older_shape_and_the_rebuild_records_the_new_one()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        await (await PostUsageAsync(org.Ingest, Enumerable.Range(0, 8).Select(i => UsageRecord($"r{i}", user: $"tenant_{i % 4}", cost: 1m + i)).ToArray()))
+            .JsonAsync(HttpStatusCode.Accepted);
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+        var live = await RowsAsync(org.Id);
+        await using var dataSource = NpgsqlDataSource.Create(app.ConnectionString);
+        Assert.Empty(await ProjectionShapes.RequestRebuildsAsync(app.Store, dataSource, CancellationToken.None)); // all current
+
+        // As a database written by the release before: daily activity in shape 1, without the monthly cohort statistics.
+        await ExecuteAsync($"update {ProjectionShapes.Name} set version = 1 where projection = '{DailyActivityProjection.ProjectionName}'");
+        await ExecuteAsync($"delete from {DailyActivityTables.Cohorts}");
+        var asked = await ProjectionShapes.RequestRebuildsAsync(app.Store, dataSource, CancellationToken.None);
+
+        Assert.Equal([DailyActivityProjection.ProjectionName], asked);
+        Assert.Empty(await ProjectionShapes.RequestRebuildsAsync(app.Store, dataSource, CancellationToken.None)); // asked once
+        await RebuildFinishedAsync(dataSource);
+        Assert.Equal(live, await RowsAsync(org.Id));
+        Assert.Equal(ProjectionShapes.Current[DailyActivityProjection.ProjectionName],
+            await ScalarAsync<int>($"select version from {ProjectionShapes.Name} where projection = '{DailyActivityProjection.ProjectionName}'"));
+        Assert.Equal(4L, await ScalarAsync<long>($"select members from {DailyActivityTables.Cohorts} where organization_id = '{org.Id}'"));
+    }
+
+    private async Task RebuildFinishedAsync(NpgsqlDataSource dataSource)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            var open = await ScalarAsync<long>(
+                $"select count(*) from {RebuildRequestsTable.Name} where projection = '{DailyActivityProjection.ProjectionName}' and finished_at is null");
+            if (open == 0) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail("the rebuild did not finish within a minute");
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        return (T)(await new NpgsqlCommand(sql, connection).ExecuteScalarAsync())!;
     }
 
     private async Task ExecuteAsync(string sql)
