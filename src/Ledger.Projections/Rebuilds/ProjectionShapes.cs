@@ -61,10 +61,12 @@ public static class ProjectionShapes
         var asked = new List<string>();
         foreach (var (projection, version) in Current)
         {
-            if (stored.TryGetValue(projection, out var has) && has >= version) continue;
-            if (!stored.ContainsKey(projection) && await AsyncShards.PositionAsync(store, projection, ct) == 0)
+            var known = stored.TryGetValue(projection, out var has);
+            // Unknown: nothing stored yet gets this build's shape; rows stored before shapes were kept have shape 1.
+            if (!known) has = await AsyncShards.PositionAsync(store, projection, ct) == 0 ? version : 1;
+            if (has >= version)
             {
-                await RecordAsync(dataSource, projection, ct); // nothing stored yet: it will be written in this shape
+                if (!known) await RecordAsync(dataSource, projection, ct);
                 continue;
             }
             await using var request = dataSource.CreateCommand(
