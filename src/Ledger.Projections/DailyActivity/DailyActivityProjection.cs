@@ -1,6 +1,9 @@
 using JasperFx.Events;
+using Ledger.Domain.Admissions;
 using Ledger.Domain.Consumers;
+using Ledger.Domain.Usage;
 using Marten;
+using JasperFx.Events.Projections;
 using Marten.Events.Projections;
 
 namespace Ledger.Projections.DailyActivity;
@@ -10,10 +13,20 @@ namespace Ledger.Projections.DailyActivity;
 /// events is folded in memory per consumer and day (and model) and written with one set-based
 /// upsert per table, as the consumer totals are; rows are upserted in key order. Spend with
 /// markup uses each consumer's markup as of the event (kept in <see cref="DailyActivityTables.Markups"/>).
+/// Only the event types it uses are read from the event log.
 /// </summary>
-public sealed class DailyActivityProjection : IProjection
+public sealed class DailyActivityProjection : ProjectionBase, IProjection
 {
     public const string ProjectionName = "daily_activity";
+
+    public DailyActivityProjection()
+    {
+        Name = ProjectionName;
+        IncludeType<UsageSettled>();
+        IncludeType<RequestRejected>();
+        IncludeType<OverrideChanged>(); // markup
+        IncludeType<ConsumerRetired>(); // markup
+    }
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {

@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using Ledger.Domain.Usage;
 using Marten;
+using JasperFx.Events.Projections;
 using Marten.Events.Projections;
 
 namespace Ledger.Projections.SpendLog;
@@ -8,11 +9,18 @@ namespace Ledger.Projections.SpendLog;
 /// <summary>
 /// Async projection of <see cref="SpendLogTable"/>: each batch's settled requests in one
 /// set-based insert. A request id is settled once per organization, so a replayed event finds its
-/// row there already and changes nothing.
+/// row there already and changes nothing. Only settled usage is read from the event log (a
+/// <see cref="ProjectionBase"/> tells the daemon its event types; a bare IProjection is fed every event).
 /// </summary>
-public sealed class SpendLogProjection : IProjection
+public sealed class SpendLogProjection : ProjectionBase, IProjection
 {
     public const string ProjectionName = "spend_log";
+
+    public SpendLogProjection()
+    {
+        Name = ProjectionName;
+        IncludeType<UsageSettled>();
+    }
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
