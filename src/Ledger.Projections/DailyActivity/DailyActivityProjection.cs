@@ -1,9 +1,9 @@
 using JasperFx.Events;
+using JasperFx.Events.Projections;
 using Ledger.Domain.Admissions;
 using Ledger.Domain.Consumers;
 using Ledger.Domain.Usage;
 using Marten;
-using JasperFx.Events.Projections;
 using Marten.Events.Projections;
 
 namespace Ledger.Projections.DailyActivity;

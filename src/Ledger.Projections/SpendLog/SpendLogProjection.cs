@@ -1,7 +1,7 @@
 using JasperFx.Events;
+using JasperFx.Events.Projections;
 using Ledger.Domain.Usage;
 using Marten;
-using JasperFx.Events.Projections;
 using Marten.Events.Projections;
 
 namespace Ledger.Projections.SpendLog;
