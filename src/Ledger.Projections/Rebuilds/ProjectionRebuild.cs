@@ -40,7 +40,8 @@ public static class ProjectionRebuild
         }
         finally
         {
-            if (resume) await daemon.StartAgentAsync(AsyncShards.Shard(projection).Identity, CancellationToken.None);
+            // Not while the node shuts down: its daemon is stopping, and the next leader starts the shard.
+            if (resume && !ct.IsCancellationRequested) await daemon.StartAgentAsync(AsyncShards.Shard(projection).Identity, CancellationToken.None);
         }
     }
 }
