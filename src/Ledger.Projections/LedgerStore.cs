@@ -74,7 +74,8 @@ public static class LedgerStore
         opts.Projections.Add(new AuditTrailProjection(), ProjectionLifecycle.Async,
             o => o.DeleteDataInTableOnTeardown(AuditLogTable.Name));
         // The set-based projections fold a page of events in memory and write each row once per page:
-        // pages of 5,000 events instead of Marten's 500 (a rebuild of daily activity: 18,600 → 24,000 events/s).
+        // pages of 10,000 events instead of Marten's 500 (a rebuild of daily activity: 18,600 → 21,000–24,000
+        // events/s; at 5,000 events/s of ingest the worst lag fell from 1.6–2.3 s with pages of 5,000 to 0.8–1.2 s).
         opts.Projections.Add(new DailyActivityProjection(), ProjectionLifecycle.Async, DailyActivityProjection.ProjectionName, o =>
         {
             o.BatchSize = SetBasedPage;
@@ -93,5 +94,5 @@ public static class LedgerStore
         });
     }
 
-    private const int SetBasedPage = 5000;
+    private const int SetBasedPage = 10_000;
 }
