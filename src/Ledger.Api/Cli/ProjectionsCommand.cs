@@ -1,3 +1,4 @@
+using Ledger.Api.Hosting;
 using Ledger.Projections.Rebuilds;
 using Marten;
 using Npgsql;
@@ -32,7 +33,7 @@ public static class ProjectionsCommand
     private static async Task<int> RebuildAsync(string[] names)
     {
         await using var store = await CliStore.OpenAsync();
-        await using var dataSource = NpgsqlDataSource.Create(CliStore.ConnectionString());
+        await using var dataSource = StoreSetup.DataSource(CliStore.ConnectionString());
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
         return await RebuildAsync(store, dataSource, names, Console.Out, Console.Error, !Console.IsOutputRedirected, cancel.Token);
@@ -80,7 +81,7 @@ public static class ProjectionsCommand
     public static async Task<(long Newest, IReadOnlyList<Row> Rows)> StatusAsync(IDocumentStore store, CancellationToken ct)
     {
         var progress = await store.Advanced.AllProjectionProgress(token: ct);
-        var newest = await store.Advanced.FetchEventStoreStatistics(token: ct) is { EventSequenceNumber: var n } ? n : 0;
+        var newest = await AsyncShards.NewestAsync(store, ct);
         var shards = progress.Where(p => p.ShardName != "HighWaterMark").ToDictionary(p => p.ShardName.Split(':')[0], p => p.Sequence);
         var rows = AsyncShards.Names(store)
             .Select(name => shards.TryGetValue(name, out var position) ? new Row(name, position, newest - position) : new Row(name, 0, newest))

@@ -19,9 +19,6 @@ public sealed partial class RebuildRequests(
 {
     public static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
 
-    /// <summary>Past this, an untaken request is left alone: the command that made it has given up.</summary>
-    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(1);
-
     private readonly string _node = $"{Environment.MachineName}:{Environment.ProcessId}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -31,7 +28,7 @@ public sealed partial class RebuildRequests(
         try
         {
             foreach (var projection in await ProjectionShapes.RequestRebuildsAsync(store, dataSource, stoppingToken))
-                LogShapeChanged(logger, projection, ProjectionShapes.Current[projection]);
+                LogShapeChanged(logger, projection, ProjectionShapes.Current(projection));
         }
         catch (Exception e) when (e is NpgsqlException or PostgresException)
         {
@@ -57,7 +54,7 @@ public sealed partial class RebuildRequests(
         // A request nobody took while its command waited is withdrawn by the command; one left behind by a
         // command that died is never taken later, when nobody is watching.
         await using (var command = dataSource.CreateCommand(
-            $"select id, projection from {RebuildRequestsTable.Name} where started_at is null and requested_at > now() - interval '{(int)StaleAfter.TotalSeconds} seconds' order by id"))
+            $"select id, projection from {RebuildRequestsTable.Name} where {RebuildRequestsTable.Waiting} order by id"))
         await using (var reader = await command.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct)) pending.Add((reader.GetInt64(0), reader.GetString(1)));
 

@@ -27,15 +27,24 @@ public static class AnomalyCohort
     public const double RequestZscoreLimit = 3.0;
 
     /// <summary>What a member is compared with: the cohort's size, mean spend, and mean and standard deviation of requests.</summary>
-    public sealed record Stats(long Count, decimal MeanSpend, double MeanRequests, double RequestDeviation);
-
-    public static Stats StatsOf(IReadOnlyList<CohortMember> cohort)
+    public sealed record Stats(long Count, decimal MeanSpend, double MeanRequests, double RequestDeviation)
     {
-        if (cohort.Count == 0) return new Stats(0, 0m, 0.0, 0.0);
-        var meanRequests = cohort.Average(m => (double)m.Requests);
-        return new Stats(cohort.Count, cohort.Sum(m => m.Spend) / cohort.Count, meanRequests,
-            Math.Sqrt(cohort.Average(m => Math.Pow(m.Requests - meanRequests, 2))));
+        /// <summary>
+        /// From the cohort's running sums (what the read model keeps): its size, total spend, total
+        /// requests and sum of squared requests. The population variance is Σr²/n − (Σr/n)², in
+        /// decimal so that hand-worked boundaries come out exact.
+        /// </summary>
+        public static Stats FromSums(long count, decimal spend, long requests, decimal requestsSquared)
+        {
+            if (count == 0) return new Stats(0, 0m, 0.0, 0.0);
+            var meanRequests = (decimal)requests / count;
+            var variance = Math.Max(requestsSquared / count - meanRequests * meanRequests, 0m);
+            return new Stats(count, spend / count, (double)meanRequests, Math.Sqrt((double)variance));
+        }
     }
+
+    public static Stats StatsOf(IReadOnlyList<CohortMember> cohort) => Stats.FromSums(cohort.Count, cohort.Sum(m => m.Spend),
+        cohort.Sum(m => m.Requests), cohort.Sum(m => (decimal)m.Requests * m.Requests));
 
     /// <summary>The flagged members, by end user id; members that do not stand out are absent.</summary>
     public static IReadOnlyDictionary<string, Anomaly> Flag(IReadOnlyList<CohortMember> cohort)

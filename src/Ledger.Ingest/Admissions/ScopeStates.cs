@@ -26,21 +26,19 @@ public static class ScopeStates
 
     private static readonly BudgetDuration[] Recurring = Enum.GetValues<BudgetDuration>();
 
-    /// <summary>
-    /// The statement reading every scope, for a decision at about <paramref name="asked"/>: the
-    /// token window and the recurring periods are those of that moment (see <see cref="ReadAsync"/>).
-    /// </summary>
-    public static NpgsqlBatchCommand LoadCommand(IReadOnlyList<ScopeKey> scopes, DateTimeOffset asked)
-    {
-        // One (first day, first day after) pair per recurring duration, in enum order: $5..$12.
-        var periods = Recurring.Select(d => PeriodOf(d, asked)).ToList();
-        string Start(int i) => $"${5 + 2 * i}";
-        string PastEnd(int i) => $"${6 + 2 * i}";
-        var firstDay = string.Join(" ", Recurring.Select((d, i) => $"when '{Wire(d)}' then {Start(i)}"));
-        var sums = string.Join(", ", Recurring.Select((d, i) =>
-            $"sum(ds.spend) filter (where ds.day >= {Start(i)} and ds.day < {PastEnd(i)})"));
-        var command = new NpgsqlBatchCommand(
-            $"""
+    // One (first day, first day after) pair per recurring duration, in enum order: $5..$12.
+    private static string Start(int i) => $"${5 + 2 * i}";
+
+    private static string PastEnd(int i) => $"${6 + 2 * i}";
+
+    private static readonly string FirstDay = string.Join(" ", Recurring.Select((d, i) => $"when '{Wire(d)}' then {Start(i)}"));
+
+    private static readonly string Sums = string.Join(", ", Recurring.Select((d, i) =>
+        $"sum(ds.spend) filter (where ds.day >= {Start(i)} and ds.day < {PastEnd(i)})"));
+
+    /// <summary>The text of <see cref="LoadCommand"/>: the same for every call, so it is made once.</summary>
+    private static readonly string LoadSql =
+        $"""
             select o.rpm_limit, o.tpm_limit, o.max_budget, o.budget_duration, o.period_budget, o.period_start, o.period_end,
                    d.rpm_limit, d.tpm_limit, d.max_budget, d.budget_duration, d.period_budget, d.period_start, d.period_end,
                    l.rpm_limit, l.tpm_limit, l.max_budget,
@@ -65,18 +63,26 @@ public static class ScopeStates
             -- Settled spend in each recurring period, only where a recurring period budget could apply, and
             -- reading no day before the earliest such period starts.
             left join lateral (
-                select {sums}
+                select {Sums}
                 from {ScopeMeterTables.DailySpend} ds
                 where s.scope = 0 and coalesce(o.budget_duration, d.budget_duration) is not null
                     and ds.organization_id = s.org and ds.scope = s.scope and ds.scope_id = s.id
-                    and ds.day >= least(case o.budget_duration {firstDay} end, case d.budget_duration {firstDay} end)
+                    and ds.day >= least(case o.budget_duration {FirstDay} end, case d.budget_duration {FirstDay} end)
             ) ps on true
             order by s.ord
-            """);
+            """;
+
+    /// <summary>
+    /// The statement reading every scope, for a decision at about <paramref name="asked"/>: the
+    /// token window and the recurring periods are those of that moment (see <see cref="ReadAsync"/>).
+    /// </summary>
+    public static NpgsqlBatchCommand LoadCommand(IReadOnlyList<ScopeKey> scopes, DateTimeOffset asked)
+    {
+        var command = new NpgsqlBatchCommand(LoadSql);
         AddKeys(command.Parameters, scopes);
         // A second's row counts from the end of that second: never shorter than the exact window.
         command.Parameters.Add(new NpgsqlParameter { Value = asked - Admit.Window - TimeSpan.FromSeconds(1) });
-        foreach (var (start, end) in periods)
+        foreach (var (start, end) in Recurring.Select(d => PeriodOf(d, asked)))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = DateOnly.FromDateTime(start.UtcDateTime) });
             command.Parameters.Add(new NpgsqlParameter { Value = PastDay(end) });
@@ -168,7 +174,7 @@ public static class ScopeStates
         return end.UtcDateTime.TimeOfDay == TimeSpan.Zero ? day : day.AddDays(1);
     }
 
-    private static void AddKeys(NpgsqlParameterCollection parameters, IReadOnlyList<ScopeKey> scopes)
+    internal static void AddKeys(NpgsqlParameterCollection parameters, IReadOnlyList<ScopeKey> scopes)
     {
         parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => s.OrganizationId).ToArray() });
         parameters.Add(new NpgsqlParameter { Value = scopes.Select(s => (short)s.Scope).ToArray() });

@@ -81,17 +81,15 @@ public static class ScopeMeters
                 select * from unnest($8::uuid[], $9::smallint[], $10::text[], $11::date[], $12::numeric[]) d(organization_id, scope, scope_id, day, spend)
                 order by {LockOrder}, day
                 on conflict (organization_id, scope, scope_id, day) do update set spend = m.spend + excluded.spend),
-            tpm_capped as (
-                select organization_id, scope, scope_id from {ScopeLimitsTable.Name} where tpm_limit is not null and organization_id = any($17)
-                union all
-                select organization_id, 0::smallint, end_user_id from {ConsumerOverridesTable.Name} where tpm_limit is not null and organization_id = any($17)),
             recent as (
                 insert into {ScopeMeterTables.RecentTokens} as m (organization_id, scope, scope_id, second, tokens)
                 select organization_id, scope, scope_id, date_trunc('second', $3), tokens
                 from unnest($13::uuid[], $14::smallint[], $15::text[], $16::bigint[]) t(organization_id, scope, scope_id, tokens)
-                -- The scope's own tpm cap, or for a consumer the organization's default ('' in scope_limits).
-                where (organization_id, scope, scope_id) in (select * from tpm_capped)
-                    or scope = 0 and (organization_id, 0::smallint, '') in (select * from tpm_capped)
+                -- The scope's own tpm cap, or for a consumer its override's or the organization's default ('' in scope_limits).
+                where exists (select 1 from {ScopeLimitsTable.Name} l where l.tpm_limit is not null and l.organization_id = t.organization_id
+                                  and (l.scope, l.scope_id) in ((t.scope, t.scope_id), (case when t.scope = 0 then 0::smallint end, '')))
+                    or t.scope = 0 and exists (select 1 from {ConsumerOverridesTable.Name} o
+                                  where o.tpm_limit is not null and o.organization_id = t.organization_id and o.end_user_id = t.scope_id)
                 order by {LockOrder}
                 on conflict (organization_id, scope, scope_id, second) do update set tokens = m.tokens + excluded.tokens)
             select 1
@@ -100,22 +98,13 @@ public static class ScopeMeters
         Add(fresh.Select(u => u.OrganizationId).ToArray());
         Add(fresh.Select(u => u.RequestId).ToArray());
         Add(now);
-        AddScopes(shared.Select(r => r.Scope));
+        ScopeStates.AddKeys(command.Parameters, [.. shared.Select(r => r.Scope)]);
         Add(shared.Select(r => r.Spend).ToArray());
-        AddScopes(byScopeAndDay.Select(r => r.Scope));
+        ScopeStates.AddKeys(command.Parameters, [.. byScopeAndDay.Select(r => r.Scope)]);
         Add(byScopeAndDay.Select(r => r.Day).ToArray());
         Add(byScopeAndDay.Select(r => r.Spend).ToArray());
-        AddScopes(tokens.Select(r => r.Scope));
+        ScopeStates.AddKeys(command.Parameters, [.. tokens.Select(r => r.Scope)]);
         Add(tokens.Select(r => r.Tokens).ToArray());
-        Add(fresh.Select(u => u.OrganizationId).Distinct().ToArray());
         return command;
-
-        void AddScopes(IEnumerable<ScopeKey> scopes)
-        {
-            var list = scopes.ToList();
-            Add(list.Select(s => s.OrganizationId).ToArray());
-            Add(list.Select(s => (short)s.Scope).ToArray());
-            Add(list.Select(s => s.Id).ToArray());
-        }
     }
 }

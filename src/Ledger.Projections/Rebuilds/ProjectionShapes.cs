@@ -1,6 +1,4 @@
-using Ledger.Projections.Audit;
 using Ledger.Projections.DailyActivity;
-using Ledger.Projections.SpendLog;
 using Ledger.Projections.Storage;
 using Marten;
 using Npgsql;
@@ -19,14 +17,15 @@ public static class ProjectionShapes
 {
     public const string Name = LedgerSchema.Name + ".projection_shapes";
 
-    /// <summary>The shape this build writes, per async projection.</summary>
-    public static readonly IReadOnlyDictionary<string, int> Current = new Dictionary<string, int>
+    /// <summary>The async projections whose shape has changed since shapes were kept, and the shape this build writes.</summary>
+    private static readonly Dictionary<string, int> Changed = new()
     {
-        [AuditTrailProjection.ProjectionName] = 1,
         // 2: spend with markup, and the monthly cohort statistics.
         [DailyActivityProjection.ProjectionName] = 2,
-        [SpendLogProjection.ProjectionName] = 1,
     };
+
+    /// <summary>The shape this build writes for <paramref name="projection"/>: 1 unless it has changed.</summary>
+    public static int Current(string projection) => Changed.GetValueOrDefault(projection, 1);
 
     public static Table Definition()
     {
@@ -42,7 +41,7 @@ public static class ProjectionShapes
         await using var command = dataSource.CreateCommand(
             $"insert into {Name} (projection, version) values ($1, $2) on conflict (projection) do update set version = excluded.version");
         command.Parameters.Add(new NpgsqlParameter { Value = projection });
-        command.Parameters.Add(new NpgsqlParameter { Value = Current[projection] });
+        command.Parameters.Add(new NpgsqlParameter { Value = Current(projection) });
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -59,11 +58,13 @@ public static class ProjectionShapes
             while (await reader.ReadAsync(ct)) stored[reader.GetString(0)] = reader.GetInt32(1);
 
         var asked = new List<string>();
-        foreach (var (projection, version) in Current)
+        var progress = (await store.Advanced.AllProjectionProgress(token: ct)).ToDictionary(p => p.ShardName, p => p.Sequence);
+        foreach (var projection in AsyncShards.Names(store))
         {
+            var version = Current(projection);
             var known = stored.TryGetValue(projection, out var has);
             // Unknown: nothing stored yet gets this build's shape; rows stored before shapes were kept have shape 1.
-            if (!known) has = await AsyncShards.PositionAsync(store, projection, ct) == 0 ? version : 1;
+            if (!known) has = progress.GetValueOrDefault(AsyncShards.Shard(projection).Identity) == 0 ? version : 1;
             if (has >= version)
             {
                 if (!known) await RecordAsync(dataSource, projection, ct);
@@ -72,8 +73,8 @@ public static class ProjectionShapes
             await using var request = dataSource.CreateCommand(
                 $"""
                 insert into {RebuildRequestsTable.Name} (projection)
-                select $1 where not exists (select 1 from {RebuildRequestsTable.Name} where projection = $1 and finished_at is null
-                    and (started_at is not null or requested_at > now() - interval '1 minute'))
+                select $1 where not exists (select 1 from {RebuildRequestsTable.Name} where projection = $1
+                    and ({RebuildRequestsTable.Waiting} or started_at is not null and finished_at is null))
                 """);
             request.Parameters.Add(new NpgsqlParameter { Value = projection });
             if (await request.ExecuteNonQueryAsync(ct) == 1) asked.Add(projection);

@@ -12,6 +12,12 @@ public static class RebuildRequestsTable
 {
     public const string Name = LedgerSchema.Name + ".projection_rebuilds";
 
+    /// <summary>Past this, an untaken request is left alone: the command that made it has given up (or died).</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(1);
+
+    /// <summary>SQL: the row is a request still waiting to be taken.</summary>
+    public static readonly string Waiting = $"started_at is null and requested_at > now() - interval '{(int)StaleAfter.TotalSeconds} seconds'";
+
     public static Table Definition()
     {
         var table = new Table(Name);

@@ -69,7 +69,7 @@ public sealed class ReshapedReadModelTests(LedgerApp app)
         Assert.Equal(1, await ScalarAsync<int>($"select version from {ProjectionShapes.Name} where projection = '{SpendLogProjection.ProjectionName}'"));
         await RebuildFinishedAsync(dataSource);
         Assert.Equal(live, await RowsAsync(org.Id));
-        Assert.Equal(ProjectionShapes.Current[DailyActivityProjection.ProjectionName],
+        Assert.Equal(ProjectionShapes.Current(DailyActivityProjection.ProjectionName),
             await ScalarAsync<int>($"select version from {ProjectionShapes.Name} where projection = '{DailyActivityProjection.ProjectionName}'"));
         Assert.Equal(4L, await ScalarAsync<long>($"select members from {DailyActivityTables.Cohorts} where organization_id = '{org.Id}'"));
     }

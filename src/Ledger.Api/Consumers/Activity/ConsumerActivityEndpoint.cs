@@ -26,8 +26,7 @@ public static class ConsumerActivityEndpoint
     {
         if (!user.Owns(request.OrganizationId)) return Problem.NotFound("organization");
         var (first, last) = request.Range(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
-        if (!await scope.CanSeeAsync(user, endUserId, ct)) return Problem.NotFound("consumer");
-        return await query.RunAsync(user.OrganizationOf(), endUserId, first, last, ct) is { } days
+        return await query.RunAsync(user.OrganizationOf(), endUserId, await scope.DefaultAsync(user, ct), first, last, ct) is { } days
             ? Results.Ok(new Response(endUserId, days))
             : Problem.NotFound("consumer");
     }

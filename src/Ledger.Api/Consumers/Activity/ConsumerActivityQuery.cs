@@ -13,12 +13,19 @@ public sealed class ConsumerActivityQuery(NpgsqlDataSource dataSource)
         DateOnly Date, long Requests, long InputTokens, long OutputTokens, long TotalTokens, decimal Spend, decimal SpendWithMarkup,
         long Successes, long Errors, long Rejections, JsonObject Models);
 
-    /// <summary>Null when the organization has no such consumer.</summary>
-    public async Task<IReadOnlyList<DayView>?> RunAsync(Guid organizationId, string endUserId, DateOnly first, DateOnly last, CancellationToken ct)
+    /// <summary>
+    /// Null when the organization has no such consumer, or (<paramref name="keys"/> not null: the
+    /// caller sees the consumers of these keys) the caller may not see it.
+    /// </summary>
+    public async Task<IReadOnlyList<DayView>?> RunAsync(
+        Guid organizationId, string endUserId, string[]? keys, DateOnly first, DateOnly last, CancellationToken ct)
     {
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(SqlBatch.Command(
-            $"select exists (select 1 from {ConsumersTable.Name} where organization_id = $1 and end_user_id = $2)", organizationId, endUserId));
+            $"""
+            select exists (select 1 from {ConsumersTable.Name}
+                           where organization_id = $1 and end_user_id = $2 and ($3::text[] is null or keys_seen && $3))
+            """, organizationId, endUserId, keys));
         batch.BatchCommands.Add(SqlBatch.Command(
             $"""
             select day, requests, input_tokens, output_tokens, spend, successes, errors, rate_rejections + budget_rejections, spend_with_markup

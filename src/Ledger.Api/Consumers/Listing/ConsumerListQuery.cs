@@ -50,9 +50,8 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource, TimeProvider 
         // The cohort: every consumer of the organization active this month, whoever is asking; one row of sums.
         batch.BatchCommands.Add(SqlBatch.Command(
             $"""
-            select coalesce(max(members), 0), coalesce(max(spend / members), 0), coalesce(max(requests::float8 / members), 0),
-                coalesce(max(sqrt(greatest(requests_squared / members - (requests::numeric / members) ^ 2, 0))::float8), 0)
-            from {DailyActivityTables.Cohorts} where organization_id = $1 and month = $2 and members > 0
+            select members, spend, requests, requests_squared
+            from {DailyActivityTables.Cohorts} where organization_id = $1 and month = $2
             """, organizationId, month));
 
         var rows = new List<(Row Row, CohortMember ThisMonth)>(PageSize);
@@ -67,8 +66,9 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource, TimeProvider 
                 new CohortMember(reader.GetString(0), reader.GetInt64(9), reader.GetDecimal(10))));
         }
         await reader.NextResultAsync(ct);
-        await reader.ReadAsync(ct);
-        var cohort = new AnomalyCohort.Stats(reader.GetInt64(0), reader.GetDecimal(1), reader.GetDouble(2), reader.GetDouble(3));
+        var cohort = await reader.ReadAsync(ct)
+            ? AnomalyCohort.Stats.FromSums(reader.GetInt64(0), reader.GetDecimal(1), reader.GetInt64(2), reader.GetDecimal(3))
+            : AnomalyCohort.Stats.FromSums(0, 0m, 0, 0m);
         await reader.DisposeAsync();
         // A page past the end has no row to carry the total: only then is it counted on its own.
         total ??= page == 1 ? 0 : await CountAsync(filter, organizationId, pattern, keys, ct);

@@ -145,6 +145,20 @@ public sealed class ScopeTests(LedgerApp app)
         await (await globex.Owner.GetAsync($"/api/consumers?organization_id={acme.Id}&scope=org")).ProblemAsync(HttpStatusCode.NotFound);
     }
 
+    [Theory]
+    [InlineData("member")]
+    [InlineData("viewer")]
+    public async Task a_members_activity_series_shows_only_consumers_of_its_keys(string role)
+    {
+        var (org, mia) = await OrganizationWithTrafficAsync(role);
+        string Series(string user) => $"/api/consumers/{user}/activity?organization_id={org.Id}";
+
+        await (await mia.GetAsync(Series("mine"))).JsonAsync(HttpStatusCode.OK);
+        await (await mia.GetAsync(Series("both"))).JsonAsync(HttpStatusCode.OK);
+        await (await mia.GetAsync(Series("theirs"))).ProblemAsync(HttpStatusCode.NotFound);
+        await (await org.Owner.GetAsync(Series("theirs"))).JsonAsync(HttpStatusCode.OK);
+    }
+
     /// <summary>
     /// Four consumers: "mine" through mia's key, "theirs" through alice's, "both" through both keys, and
     /// "unkeyed" through a key nobody registered. mia holds the given role.
