@@ -4,6 +4,7 @@ using JasperFx.Events.Projections;
 using Ledger.Projections.Access;
 using Ledger.Projections.Audit;
 using Ledger.Projections.ConsumerOverrides;
+using Ledger.Projections.ConsumerRanking;
 using Ledger.Projections.Consumers;
 using Ledger.Projections.ConsumerTags;
 using Ledger.Projections.DailyActivity;
@@ -39,6 +40,8 @@ public static class LedgerStore
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
 
         opts.Storage.ExtendedSchemaObjects.Add(ConsumersTable.Definition());
+        opts.Storage.ExtendedSchemaObjects.Add(ConsumerRankingTable.Trigrams);
+        opts.Storage.ExtendedSchemaObjects.Add(ConsumerRankingTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(OrganizationUsageTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(ConsumerTagsTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(ConsumerOverridesTable.Definition());
@@ -91,6 +94,14 @@ public static class LedgerStore
             o.BatchSize = SetBasedPage;
             o.MaximumHopperSize = 4 * SetBasedPage;
             o.DeleteDataInTableOnTeardown(SpendLogTable.Name);
+        });
+        // Its rows are copies of the consumer rows, whoever wrote them: a rebuild copies them again and
+        // empties nothing (the inline side's membership would be lost until the copy reached it).
+        opts.Projections.Add(new ConsumerRankingProjection(), ProjectionLifecycle.Async, ConsumerRankingProjection.ProjectionName, o =>
+        {
+            o.BatchSize = SetBasedPage;
+            o.MaximumHopperSize = 4 * SetBasedPage;
+            o.TeardownDataOnRebuild = false;
         });
     }
 

@@ -1,4 +1,6 @@
 using Ledger.Projections.Audit;
+using Ledger.Projections.ConsumerRanking;
+using Ledger.Projections.OrganizationUsage;
 using Npgsql;
 
 namespace Ledger.Api.Hosting;
@@ -11,8 +13,11 @@ public sealed class SchemaUpgrades(NpgsqlDataSource dataSource) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(AuditLogTable.Upgrade);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var upgrade in new[] { AuditLogTable.Upgrade, OrganizationUsageTable.Upgrade, ConsumerRankingTable.Upgrade })
+        {
+            await using var command = dataSource.CreateCommand(upgrade);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

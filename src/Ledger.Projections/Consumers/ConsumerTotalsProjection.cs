@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Marten;
+using Ledger.Projections.ConsumerRanking;
 using Marten.Events.Projections;
 
 namespace Ledger.Projections.Consumers;
@@ -7,7 +8,8 @@ namespace Ledger.Projections.Consumers;
 /// <summary>
 /// Inline projection of the Consumer read model. Totals are commutative (sums, least, greatest,
 /// set union), so a batch of events is folded in memory per consumer and written with one
-/// set-based upsert in the same transaction, without loading any row first.
+/// set-based upsert in the same transaction, without loading any row first. A registration or a
+/// retirement is also copied to the consumer list's index (<see cref="ConsumerRankingTable"/>).
 /// </summary>
 public sealed class ConsumerTotalsProjection : IProjection
 {
@@ -16,7 +18,12 @@ public sealed class ConsumerTotalsProjection : IProjection
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         var deltas = ConsumerDelta.Fold(events);
-        if (deltas.Count > 0) Upsert(operations, deltas);
+        if (deltas.Count == 0) return Task.CompletedTask;
+        Upsert(operations, deltas);
+        // Registered or retired: listed or no longer, in this same transaction.
+        ConsumerRankingTable.Copy(operations,
+            deltas.Where(d => d.Source is not null || d.RetiredAt is not null).Select(d => (d.OrganizationId, d.EndUserId)),
+            ConsumerRankingTable.Membership);
         return Task.CompletedTask;
     }
 

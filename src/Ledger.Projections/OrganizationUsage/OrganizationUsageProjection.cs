@@ -1,51 +1,71 @@
 using JasperFx.Events;
+using Ledger.Domain.Consumers;
 using Ledger.Domain.Usage;
 using Marten;
 using Marten.Events.Projections;
 
 namespace Ledger.Projections.OrganizationUsage;
 
-/// <summary>Inline projection of organization-wide totals, folded per batch like consumer totals.</summary>
+/// <summary>
+/// Inline projection of organization-wide totals, folded per batch like consumer totals. A
+/// consumer is registered only when it is not listed and retired only when it is, so the listed
+/// consumers are counted from those two events alone.
+/// </summary>
 public sealed class OrganizationUsageProjection : IProjection
 {
     public const string ProjectionName = "organization_usage";
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        var rows = events.Select(e => e.Data).OfType<UsageSettled>()
-            .GroupBy(u => u.OrganizationId)
-            .Select(g => (
-                Org: g.Key,
-                Requests: g.LongCount(),
-                Input: g.Sum(u => u.InputTokens),
-                Output: g.Sum(u => u.OutputTokens),
-                Spend: g.Sum(u => u.CostUsd),
-                Unattributed: g.LongCount(u => u.EndUserId is null),
-                UnattributedSpend: g.Where(u => u.EndUserId is null).Sum(u => u.CostUsd)))
-            .OrderBy(r => r.Org)
-            .ToList();
-        if (rows.Count == 0) return Task.CompletedTask;
+        var byOrg = new SortedDictionary<Guid, Row>();
+        Row For(Guid org) => byOrg.TryGetValue(org, out var r) ? r : byOrg[org] = new Row();
+        foreach (var e in events)
+        {
+            switch (e.Data)
+            {
+                case UsageSettled u:
+                    var row = For(u.OrganizationId);
+                    row.Requests++;
+                    row.Input += u.InputTokens;
+                    row.Output += u.OutputTokens;
+                    row.Spend += u.CostUsd;
+                    if (u.EndUserId is null) { row.Unattributed++; row.UnattributedSpend += u.CostUsd; }
+                    break;
+                case ConsumerRegistered r: For(r.OrganizationId).ActiveConsumers++; break;
+                case ConsumerRetired r: For(r.OrganizationId).ActiveConsumers--; break;
+            }
+        }
+        if (byOrg.Count == 0) return Task.CompletedTask;
 
+        var rows = byOrg.ToList();
         operations.QueueSqlCommand(
             $"""
             insert into {OrganizationUsageTable.Name} as t (organization_id, requests, input_tokens, output_tokens,
-                total_spend, unattributed_requests, unattributed_spend)
-            select * from unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::numeric[], ?::bigint[], ?::numeric[])
+                total_spend, unattributed_requests, unattributed_spend, active_consumers)
+            select * from unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::numeric[], ?::bigint[], ?::numeric[], ?::bigint[])
             on conflict (organization_id) do update set
                 requests = t.requests + excluded.requests,
                 input_tokens = t.input_tokens + excluded.input_tokens,
                 output_tokens = t.output_tokens + excluded.output_tokens,
                 total_spend = t.total_spend + excluded.total_spend,
                 unattributed_requests = t.unattributed_requests + excluded.unattributed_requests,
-                unattributed_spend = t.unattributed_spend + excluded.unattributed_spend
+                unattributed_spend = t.unattributed_spend + excluded.unattributed_spend,
+                active_consumers = t.active_consumers + excluded.active_consumers
             """,
-            rows.Select(r => r.Org).ToArray(),
-            rows.Select(r => r.Requests).ToArray(),
-            rows.Select(r => r.Input).ToArray(),
-            rows.Select(r => r.Output).ToArray(),
-            rows.Select(r => r.Spend).ToArray(),
-            rows.Select(r => r.Unattributed).ToArray(),
-            rows.Select(r => r.UnattributedSpend).ToArray());
+            rows.Select(r => r.Key).ToArray(),
+            rows.Select(r => r.Value.Requests).ToArray(),
+            rows.Select(r => r.Value.Input).ToArray(),
+            rows.Select(r => r.Value.Output).ToArray(),
+            rows.Select(r => r.Value.Spend).ToArray(),
+            rows.Select(r => r.Value.Unattributed).ToArray(),
+            rows.Select(r => r.Value.UnattributedSpend).ToArray(),
+            rows.Select(r => r.Value.ActiveConsumers).ToArray());
         return Task.CompletedTask;
+    }
+
+    private sealed class Row
+    {
+        public long Requests, Input, Output, Unattributed, ActiveConsumers;
+        public decimal Spend, UnattributedSpend;
     }
 }

@@ -1,11 +1,13 @@
 using Ledger.Projections.Storage;
+using Ledger.Projections.Consumers;
 using Weasel.Postgresql.Tables;
 
 namespace Ledger.Projections.OrganizationUsage;
 
 /// <summary>
 /// Organization-wide lifetime totals, including usage attributed to no consumer (no <c>user</c>
-/// or a reserved identifier), which counts here and nowhere in the consumer list.
+/// or a reserved identifier), which counts here and nowhere in the consumer list, and how many
+/// consumers are listed.
 /// </summary>
 public static class OrganizationUsageTable
 {
@@ -21,6 +23,22 @@ public static class OrganizationUsageTable
         table.AddColumn("total_spend", "numeric").NotNull().DefaultValueByExpression("0");
         table.AddColumn<long>("unattributed_requests").NotNull().DefaultValue(0L);
         table.AddColumn("unattributed_spend", "numeric").NotNull().DefaultValueByExpression("0");
+        // Registered and not retired: the consumer list's total when it is not searched or scoped.
+        table.AddColumn<long>("active_consumers").NotNull().DefaultValue(0L);
         return table;
     }
+
+    /// <summary>Adds <c>active_consumers</c> to a database from before it and counts them, once.</summary>
+    public const string Upgrade =
+        $"""
+        do $$ begin
+            if to_regclass('{Name}') is not null and not exists (select 1 from information_schema.columns
+                    where table_schema = '{LedgerSchema.Name}' and table_name = 'organization_usage' and column_name = 'active_consumers') then
+                alter table {Name} add column active_consumers bigint not null default 0;
+                insert into {Name} as t (organization_id, active_consumers)
+                select organization_id, count(*) from {ConsumersTable.Name} where retired_at is null group by organization_id
+                on conflict (organization_id) do update set active_consumers = excluded.active_consumers;
+            end if;
+        end $$
+        """;
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Ledger.Api.Cli;
+using Ledger.Projections.ConsumerRanking;
 using Ledger.Projections.Audit;
 using Ledger.Projections.DailyActivity;
 using Ledger.Projections.SpendLog;
@@ -22,7 +23,7 @@ public sealed class ProjectionsStatusTests(LedgerApp app)
         var (newest, rows) = await ProjectionsCommand.StatusAsync(app.Store, CancellationToken.None);
 
         Assert.Equal(
-            new[] { AuditTrailProjection.ProjectionName, DailyActivityProjection.ProjectionName, SpendLogProjection.ProjectionName }.Order(StringComparer.Ordinal),
+            new[] { AuditTrailProjection.ProjectionName, ConsumerRankingProjection.ProjectionName, DailyActivityProjection.ProjectionName, SpendLogProjection.ProjectionName }.Order(StringComparer.Ordinal),
             rows.Select(r => r.Projection));
         Assert.True(newest > 0);
         Assert.All(rows, r => Assert.True(r.Lag >= 0 && r.Position + r.Lag == newest, $"{r.Projection}: {r.Position} + {r.Lag} != {newest}"));

@@ -1,16 +1,20 @@
 using Ledger.Domain.Analytics;
+using Ledger.Projections.ConsumerRanking;
 using Ledger.Projections.Consumers;
 using Ledger.Projections.ConsumerTags;
 using Ledger.Projections.DailyActivity;
+using Ledger.Projections.OrganizationUsage;
 using Ledger.Projections.Storage;
 using Npgsql;
 
 namespace Ledger.Api.Consumers.Listing;
 
 /// <summary>
-/// One page of an organization's active consumers from the inline Consumer read model, each with
-/// its anomaly flag against the organization's cohort of the current calendar month (from the
-/// async daily activity read model; null when it does not stand out).
+/// One page of an organization's listed consumers: found and ordered through the list's index
+/// (<see cref="ConsumerRankingTable"/>, whose order trails by the ranking projection's lag), with the
+/// figures of the inline Consumer read model, each with its anomaly flag against the organization's
+/// cohort of the current calendar month (from the async daily activity read model; null when it
+/// does not stand out).
 /// </summary>
 public sealed class ConsumerListQuery(NpgsqlDataSource dataSource, TimeProvider clock)
 {
@@ -24,29 +28,41 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource, TimeProvider 
     public async Task<(IReadOnlyList<Row> Rows, long Total)> RunAsync(
         Guid organizationId, string[]? keys, string? search, string sort, bool descending, int page, CancellationToken ct)
     {
-        // sort is validated against a fixed list, so it is safe to splice into the statement.
-        var orderBy = sort == "total_tokens" ? "input_tokens + output_tokens" : sort;
-        var order = $"{orderBy} {(descending ? "desc nulls last" : "asc nulls first")}, end_user_id {(descending ? "desc" : "asc")}";
+        // sort is validated against a fixed list, so it is safe to splice into the statement. Each
+        // order is one of the ranking's indexes read forwards or backwards, so a page reads its own rows
+        // (and those before it), not the organization's.
+        var direction = descending ? "desc" : "asc";
+        var order = sort == "end_user_id" ? $"r.end_user_id {direction}" : $"r.{sort} {direction}, r.end_user_id {direction}";
         var pattern = string.IsNullOrEmpty(search) ? null : "%" + EscapeLike(search) + "%";
-        const string filter =
-            "organization_id = $1 and retired_at is null and ($2::text is null or end_user_id ilike $2) and ($3::text[] is null or keys_seen && $3)";
+        // Only the filters asked for are in the statement, so the planner sees each query's real shape.
+        var args = new List<object?> { organizationId };
+        string Arg(object value) { args.Add(value); return "$" + args.Count; }
+        var from = $"{ConsumerRankingTable.Name} r" + (keys is null ? "" :
+            $" join {ConsumersTable.Name} k on k.organization_id = r.organization_id and k.end_user_id = r.end_user_id and k.keys_seen && {Arg(keys)}");
+        var filter = "r.organization_id = $1 and r.retired_at is null" + (pattern is null ? "" : $" and r.end_user_id ilike {Arg(pattern)}");
+        object?[] filterArgs = [.. args];
 
         var today = clock.GetUtcNow().UtcDateTime;
         var month = new DateOnly(today.Year, today.Month, 1);
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(SqlBatch.Command(
             $"""
-            select end_user_id, requests, input_tokens, output_tokens, input_tokens + output_tokens,
-                   total_spend, first_seen, last_active,
+            select c.end_user_id, c.requests, c.input_tokens, c.output_tokens, c.input_tokens + c.output_tokens,
+                   c.total_spend, c.first_seen, c.last_active,
                    array(select t.tag from {ConsumerTagsTable.Name} t
                          where t.organization_id = $1 and t.end_user_id = c.end_user_id order by t.tag),
-                   coalesce(mo.month_requests, 0), coalesce(mo.month_spend, 0), c.total
-            -- The total comes with the page: the window counts every matching row before the limit, in the same scan.
-            from (select *, count(*) over () total from {ConsumersTable.Name} where {filter} order by {order} limit {PageSize} offset $4) c
+                   coalesce(mo.month_requests, 0), coalesce(mo.month_spend, 0)
+            from (select r.* from {from} where {filter} order by {order} limit {PageSize} offset {Arg((page - 1) * PageSize)}) r
+            join {ConsumersTable.Name} c on c.organization_id = r.organization_id and c.end_user_id = r.end_user_id
             left join lateral (select m.requests month_requests, m.spend month_spend from {DailyActivityTables.Months} m
-                               where m.organization_id = $1 and m.month = $5 and m.end_user_id = c.end_user_id) mo on true
+                               where m.organization_id = $1 and m.month = {Arg(month)} and m.end_user_id = c.end_user_id) mo on true
             order by {order}
-            """, organizationId, pattern, keys, (page - 1) * PageSize, month));
+            """, [.. args]));
+        // The total: kept per organization for the whole list, else counted (a search's matches come from its index).
+        batch.BatchCommands.Add(keys is null && pattern is null
+            ? SqlBatch.Command($"select coalesce((select active_consumers from {OrganizationUsageTable.Name} where organization_id = $1), 0)",
+                organizationId)
+            : SqlBatch.Command($"select count(*) from {from} where {filter}", filterArgs));
         // The cohort: every consumer of the organization active this month, whoever is asking; one row of sums.
         batch.BatchCommands.Add(SqlBatch.Command(
             $"""
@@ -55,33 +71,24 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource, TimeProvider 
             """, organizationId, month));
 
         var rows = new List<(Row Row, CohortMember ThisMonth)>(PageSize);
-        long? total = null;
         await using var reader = await batch.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            total = reader.GetInt64(11);
             rows.Add((new Row(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
                 reader.GetDecimal(5), reader.GetFieldValue<DateTimeOffset>(6),
                 reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7), reader.GetFieldValue<string[]>(8), null),
                 new CohortMember(reader.GetString(0), reader.GetInt64(9), reader.GetDecimal(10))));
         }
         await reader.NextResultAsync(ct);
+        await reader.ReadAsync(ct);
+        var total = reader.GetInt64(0);
+        await reader.NextResultAsync(ct);
         var cohort = await reader.ReadAsync(ct)
             ? AnomalyCohort.Stats.FromSums(reader.GetInt64(0), reader.GetDecimal(1), reader.GetInt64(2), reader.GetDecimal(3))
             : AnomalyCohort.Stats.FromSums(0, 0m, 0, 0m);
-        await reader.DisposeAsync();
-        // A page past the end has no row to carry the total: only then is it counted on its own.
-        total ??= page == 1 ? 0 : await CountAsync(filter, organizationId, pattern, keys, ct);
         return ([.. rows.Select(r => r.ThisMonth.Requests > 0 && AnomalyCohort.Flag(r.ThisMonth, cohort) is { } a
             ? r.Row with { Anomaly = a with { SpendRatio = Math.Round(a.SpendRatio, 4), RequestZscore = Math.Round(a.RequestZscore, 4) } }
-            : r.Row)], total.Value);
-    }
-
-    private async Task<long> CountAsync(string filter, Guid organizationId, string? pattern, string[]? keys, CancellationToken ct)
-    {
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(SqlBatch.Command($"select count(*) from {ConsumersTable.Name} where {filter}", organizationId, pattern, keys));
-        return (long)(await batch.ExecuteScalarAsync(ct))!;
+            : r.Row)], total);
     }
 
     private static string EscapeLike(string s) => s.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
