@@ -11,7 +11,8 @@ namespace Ledger.Api.Cli;
 /// shard (it holds the shard's advisory lock) the node does the rebuild on its own daemon
 /// (<c>RebuildRequests</c>), so the live shard is never raced and the other projections and the API
 /// go on; this command asks for it and follows it. When no node runs it, this process takes the
-/// shard's lock itself, so no node starts the shard meanwhile, and rebuilds here.
+/// shard's lock itself, so no node starts the shard meanwhile, and rebuilds here without a daemon
+/// (<see cref="OfflineReplay"/>).
 /// </summary>
 public static class ProjectionsRebuild
 {
@@ -33,13 +34,11 @@ public static class ProjectionsRebuild
             output.WriteLine($"{projection}: no API node runs it; rebuilding in this process");
             try
             {
-                using var daemon = await store.BuildProjectionDaemonAsync();
                 var target = await AsyncShards.NewestAsync(store, ct);
                 var clock = Stopwatch.StartNew();
-                var rebuild = ProjectionRebuild.RunAsync(store, dataSource, daemon, projection, resume: false, ct);
-                while (await Task.WhenAny(rebuild, Task.Delay(Tick, ct)) != rebuild)
-                    progress.Report(await AsyncShards.PositionAsync(store, projection, ct), target, clock.Elapsed);
-                var outcome = await rebuild;
+                var outcome = await OfflineReplay.RunAsync(store, dataSource, projection,
+                    position => progress.Report(position, target, clock.Elapsed), ct);
+                await ProjectionShapes.RecordAsync(dataSource, projection, ct);
                 progress.Report(outcome.Position, Math.Max(target, outcome.Position), outcome.Elapsed);
                 progress.Done();
                 return outcome;

@@ -6,12 +6,13 @@ using Npgsql;
 namespace Ledger.Api.Hosting;
 
 /// <summary>
-/// The few schema changes Marten's migration cannot make by itself, applied before it runs (this
-/// service is registered before Marten's). Each is idempotent and does nothing on a new database.
+/// The few schema changes Marten's migration cannot make by itself. They run while the host is
+/// starting, before any hosted service starts (Marten's migration among them), so each sees the
+/// database as the previous release left it. Each is idempotent and does nothing on a new database.
 /// </summary>
-public sealed class SchemaUpgrades(NpgsqlDataSource dataSource) : IHostedService
+public sealed class SchemaUpgrades(NpgsqlDataSource dataSource) : IHostedLifecycleService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         foreach (var upgrade in new[] { AuditLogTable.Upgrade, OrganizationUsageTable.Upgrade, ConsumerRankingTable.Upgrade })
         {
@@ -20,5 +21,9 @@ public sealed class SchemaUpgrades(NpgsqlDataSource dataSource) : IHostedService
         }
     }
 
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

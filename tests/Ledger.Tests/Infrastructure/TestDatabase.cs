@@ -26,6 +26,26 @@ public static class TestDatabase
         }
     }
 
+    /// <summary>
+    /// An empty database beside the run's, for a test that needs a store no API node serves (no
+    /// async daemon holds its projections); made anew, dropped when the run ends.
+    /// </summary>
+    public static async Task<string> SiblingAsync(string suffix)
+    {
+        var run = await ConnectionStringAsync();
+        var builder = new NpgsqlConnectionStringBuilder(run);
+        var name = $"{builder.Database}_{suffix}";
+        await using (var admin = new NpgsqlConnection(run))
+        {
+            await admin.OpenAsync();
+            await new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", admin).ExecuteNonQueryAsync();
+            await new NpgsqlCommand($"create database \"{name}\"", admin).ExecuteNonQueryAsync();
+        }
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Drop(run, name);
+        builder.Database = name;
+        return builder.ConnectionString;
+    }
+
     private static async Task<string> ResolveAsync()
     {
         var configured = Environment.GetEnvironmentVariable("LEDGER_DB");
