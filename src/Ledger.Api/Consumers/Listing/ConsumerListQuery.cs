@@ -33,6 +33,8 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource, TimeProvider 
         // (and those before it), not the organization's.
         var direction = descending ? "desc" : "asc";
         var order = sort == "end_user_id" ? $"r.end_user_id {direction}" : $"r.{sort} {direction}, r.end_user_id {direction}";
+        // Only what the order's index holds, so the page's rows and those before it are read from the index alone.
+        var ranked = sort == "end_user_id" ? "r.organization_id, r.end_user_id" : $"r.organization_id, r.end_user_id, r.{sort}";
         var pattern = string.IsNullOrEmpty(search) ? null : "%" + EscapeLike(search) + "%";
         // Only the filters asked for are in the statement, so the planner sees each query's real shape.
         var args = new List<object?> { organizationId };
@@ -52,7 +54,7 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource, TimeProvider 
                    array(select t.tag from {ConsumerTagsTable.Name} t
                          where t.organization_id = $1 and t.end_user_id = c.end_user_id order by t.tag),
                    coalesce(mo.month_requests, 0), coalesce(mo.month_spend, 0)
-            from (select r.* from {from} where {filter} order by {order} limit {PageSize} offset {Arg((page - 1) * PageSize)}) r
+            from (select {ranked} from {from} where {filter} order by {order} limit {PageSize} offset {Arg((page - 1) * PageSize)}) r
             join {ConsumersTable.Name} c on c.organization_id = r.organization_id and c.end_user_id = r.end_user_id
             left join lateral (select m.requests month_requests, m.spend month_spend from {DailyActivityTables.Months} m
                                where m.organization_id = $1 and m.month = {Arg(month)} and m.end_user_id = c.end_user_id) mo on true
