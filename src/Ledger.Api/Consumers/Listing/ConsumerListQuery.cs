@@ -43,6 +43,10 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource, TimeProvider 
             $" join {ConsumersTable.Name} k on k.organization_id = r.organization_id and k.end_user_id = r.end_user_id and k.keys_seen && {Arg(keys)}");
         var filter = "r.organization_id = $1 and r.retired_at is null" + (pattern is null ? "" : $" and r.end_user_id ilike {Arg(pattern)}");
         object?[] filterArgs = [.. args];
+        // A searched or scoped list counts its matches in the scan that finds them (a search's come
+        // from its trigram index); the whole list's count is kept per organization.
+        var counted = keys is not null || pattern is not null;
+        if (counted) ranked += ", count(*) over () total";
 
         var today = clock.GetUtcNow().UtcDateTime;
         var month = new DateOnly(today.Year, today.Month, 1);
@@ -53,18 +57,16 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource, TimeProvider 
                    c.total_spend, c.first_seen, c.last_active,
                    array(select t.tag from {ConsumerTagsTable.Name} t
                          where t.organization_id = $1 and t.end_user_id = c.end_user_id order by t.tag),
-                   coalesce(mo.month_requests, 0), coalesce(mo.month_spend, 0)
+                   coalesce(mo.month_requests, 0), coalesce(mo.month_spend, 0), {(counted ? "r.total" : "0::bigint")}
             from (select {ranked} from {from} where {filter} order by {order} limit {PageSize} offset {Arg((page - 1) * PageSize)}) r
             join {ConsumersTable.Name} c on c.organization_id = r.organization_id and c.end_user_id = r.end_user_id
             left join lateral (select m.requests month_requests, m.spend month_spend from {DailyActivityTables.Months} m
                                where m.organization_id = $1 and m.month = {Arg(month)} and m.end_user_id = c.end_user_id) mo on true
             order by {order}
             """, [.. args]));
-        // The total: kept per organization for the whole list, else counted (a search's matches come from its index).
-        batch.BatchCommands.Add(keys is null && pattern is null
-            ? SqlBatch.Command($"select coalesce((select active_consumers from {OrganizationUsageTable.Name} where organization_id = $1), 0)",
-                organizationId)
-            : SqlBatch.Command($"select count(*) from {from} where {filter}", filterArgs));
+        if (!counted)
+            batch.BatchCommands.Add(SqlBatch.Command(
+                $"select coalesce((select active_consumers from {OrganizationUsageTable.Name} where organization_id = $1), 0)", organizationId));
         // The cohort: every consumer of the organization active this month, whoever is asking; one row of sums.
         batch.BatchCommands.Add(SqlBatch.Command(
             $"""
@@ -73,6 +75,7 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource, TimeProvider 
             """, organizationId, month));
 
         var rows = new List<(Row Row, CohortMember ThisMonth)>(PageSize);
+        long? total = null;
         await using var reader = await batch.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -80,17 +83,31 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource, TimeProvider 
                 reader.GetDecimal(5), reader.GetFieldValue<DateTimeOffset>(6),
                 reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7), reader.GetFieldValue<string[]>(8), null),
                 new CohortMember(reader.GetString(0), reader.GetInt64(9), reader.GetDecimal(10))));
+            total = reader.GetInt64(11);
         }
-        await reader.NextResultAsync(ct);
-        await reader.ReadAsync(ct);
-        var total = reader.GetInt64(0);
+        if (!counted)
+        {
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            total = reader.GetInt64(0);
+        }
         await reader.NextResultAsync(ct);
         var cohort = await reader.ReadAsync(ct)
             ? AnomalyCohort.Stats.FromSums(reader.GetInt64(0), reader.GetDecimal(1), reader.GetInt64(2), reader.GetDecimal(3))
             : AnomalyCohort.Stats.FromSums(0, 0m, 0, 0m);
+        await reader.DisposeAsync();
+        // A page past the end of a searched or scoped list has no row to carry the count: only then is it counted on its own.
+        total ??= page == 1 ? 0 : await CountAsync($"select count(*) from {from} where {filter}", filterArgs, ct);
         return ([.. rows.Select(r => r.ThisMonth.Requests > 0 && AnomalyCohort.Flag(r.ThisMonth, cohort) is { } a
             ? r.Row with { Anomaly = a with { SpendRatio = Math.Round(a.SpendRatio, 4), RequestZscore = Math.Round(a.RequestZscore, 4) } }
-            : r.Row)], total);
+            : r.Row)], total.Value);
+    }
+
+    private async Task<long> CountAsync(string sql, object?[] args, CancellationToken ct)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(SqlBatch.Command(sql, args));
+        return (long)(await batch.ExecuteScalarAsync(ct))!;
     }
 
     private static string EscapeLike(string s) => s.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");

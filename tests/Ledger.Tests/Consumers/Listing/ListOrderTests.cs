@@ -57,6 +57,9 @@ public sealed class ListOrderTests(LedgerApp app)
         await (await PreRegisterAsync(org.Owner, org.Id, "pre_1", rpm: 5)).JsonAsync(HttpStatusCode.OK);
         Assert.Equal((2, 2), await TotalAndRowsAsync(org));
         Assert.Equal(1, (await List(org, "&search=traffic")).GetProperty("total").GetInt64());
+        var pastTheEnd = await List(org, "&search=pre&page=3");
+        Assert.Equal(0, pastTheEnd.GetProperty("consumers").GetArrayLength());
+        Assert.Equal(1, pastTheEnd.GetProperty("total").GetInt64());
     }
 
     [Fact]
