@@ -46,7 +46,11 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource, TimeProvider 
         // A searched or scoped list counts its matches in the scan that finds them (a search's come
         // from its trigram index); the whole list's count is kept per organization.
         var counted = keys is not null || pattern is not null;
-        if (counted) ranked += ", count(*) over () total";
+        // Counted, the matches are found first (offset 0 keeps the planner from reading an order's
+        // index end to end to filter it) and then sorted and counted; else the order's index is read.
+        var matches = counted
+            ? $"select r.*, count(*) over () total from (select {ranked} from {from} where {filter} offset 0) r order by {order}"
+            : $"select {ranked} from {from} where {filter} order by {order}";
 
         var today = clock.GetUtcNow().UtcDateTime;
         var month = new DateOnly(today.Year, today.Month, 1);
@@ -58,7 +62,7 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource, TimeProvider 
                    array(select t.tag from {ConsumerTagsTable.Name} t
                          where t.organization_id = $1 and t.end_user_id = c.end_user_id order by t.tag),
                    coalesce(mo.month_requests, 0), coalesce(mo.month_spend, 0), {(counted ? "r.total" : "0::bigint")}
-            from (select {ranked} from {from} where {filter} order by {order} limit {PageSize} offset {Arg((page - 1) * PageSize)}) r
+            from ({matches} limit {PageSize} offset {Arg((page - 1) * PageSize)}) r
             join {ConsumersTable.Name} c on c.organization_id = r.organization_id and c.end_user_id = r.end_user_id
             left join lateral (select m.requests month_requests, m.spend month_spend from {DailyActivityTables.Months} m
                                where m.organization_id = $1 and m.month = {Arg(month)} and m.end_user_id = c.end_user_id) mo on true
