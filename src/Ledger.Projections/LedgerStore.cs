@@ -39,8 +39,8 @@ public static class LedgerStore
             json => json.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
 
+        opts.Storage.ExtendedSchemaObjects.Add(ConsumersTable.Trigrams);
         opts.Storage.ExtendedSchemaObjects.Add(ConsumersTable.Definition());
-        opts.Storage.ExtendedSchemaObjects.Add(ConsumerRankingTable.Trigrams);
         opts.Storage.ExtendedSchemaObjects.Add(ConsumerRankingTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(OrganizationUsageTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(ConsumerTagsTable.Definition());

@@ -7,8 +7,8 @@ using Weasel.Postgresql.Tables;
 namespace Ledger.Projections.ConsumerRanking;
 
 /// <summary>
-/// The consumer list's index: one row per consumer with what the list sorts and searches on, and an
-/// index per sort order. The consumer read model itself carries no such index, so that the update
+/// The consumer list's index: one row per consumer with what the list sorts on, and an index per
+/// sort order (the search's index is on the consumer rows, whose names never change). The consumer read model itself carries no such index, so that the update
 /// every settled request makes to its row stays heap-only (see docs/performance.md); the indexes
 /// are kept here instead, off the write path.
 /// <para>
@@ -22,9 +22,6 @@ namespace Ledger.Projections.ConsumerRanking;
 public static class ConsumerRankingTable
 {
     public const string Name = LedgerSchema.Name + ".consumer_ranking";
-
-    /// <summary>Trigram indexes make the list's substring search an index lookup.</summary>
-    public static readonly Extension Trigrams = new("pg_trgm");
 
     /// <summary>Never active sorts before every time ascending and after every time descending, as a null would.</summary>
     private const string NeverActive = "'-infinity'::timestamptz";
@@ -45,13 +42,6 @@ public static class ConsumerRankingTable
                 Columns = ["organization_id", column, "end_user_id"],
                 Predicate = "retired_at is null",
             });
-        table.Indexes.Add(new IndexDefinition("consumer_ranking_search")
-        {
-            Method = IndexMethod.gin,
-            Columns = ["end_user_id"],
-            Mask = "? gin_trgm_ops",
-            Predicate = "retired_at is null",
-        });
         return table;
     }
 
@@ -63,7 +53,6 @@ public static class ConsumerRankingTable
         $"""
         do $$ begin
             if to_regclass('{ConsumersTable.Name}') is not null and to_regclass('{Name}') is null then
-                {Trigrams.ToCreateSql(new PostgresqlMigrator())}
                 {Definition().ToCreateSql(new PostgresqlMigrator())}
                 insert into {Name} (organization_id, end_user_id, retired_at, requests, total_tokens, total_spend, last_active)
                 select organization_id, end_user_id, retired_at, requests, input_tokens + output_tokens, total_spend,

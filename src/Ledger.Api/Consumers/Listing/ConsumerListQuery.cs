@@ -39,9 +39,12 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource, TimeProvider 
         // Only the filters asked for are in the statement, so the planner sees each query's real shape.
         var args = new List<object?> { organizationId };
         string Arg(object value) { args.Add(value); return "$" + args.Count; }
-        var from = $"{ConsumerRankingTable.Name} r" + (keys is null ? "" :
-            $" join {ConsumersTable.Name} k on k.organization_id = r.organization_id and k.end_user_id = r.end_user_id and k.keys_seen && {Arg(keys)}");
-        var filter = "r.organization_id = $1 and r.retired_at is null" + (pattern is null ? "" : $" and r.end_user_id ilike {Arg(pattern)}");
+        // A search or a scope filters the consumer rows (the search through their trigram index) and takes the order from the ranking.
+        var from = $"{ConsumerRankingTable.Name} r" + (keys is null && pattern is null ? "" :
+            $" join {ConsumersTable.Name} k on k.organization_id = r.organization_id and k.end_user_id = r.end_user_id and k.retired_at is null" +
+            (keys is null ? "" : $" and k.keys_seen && {Arg(keys)}") +
+            (pattern is null ? "" : $" and k.end_user_id ilike {Arg(pattern)}"));
+        const string filter = "r.organization_id = $1 and r.retired_at is null";
         object?[] filterArgs = [.. args];
         // A searched or scoped list counts its matches in the scan that finds them (a search's come
         // from its trigram index); the whole list's count is kept per organization.
