@@ -24,7 +24,7 @@ public static class ConsumerRankingTable
     public const string Name = LedgerSchema.Name + ".consumer_ranking";
 
     /// <summary>Never active sorts before every time ascending and after every time descending, as a null would.</summary>
-    private const string NeverActive = "'-infinity'::timestamptz";
+    public const string NeverActive = "'-infinity'::timestamptz";
 
     public static Table Definition()
     {

@@ -10,9 +10,9 @@ using Npgsql;
 namespace Ledger.Api.Consumers.Listing;
 
 /// <summary>
-/// One page of an organization's listed consumers: found and ordered through the list's index
-/// (<see cref="ConsumerRankingTable"/>, whose order trails by the ranking projection's lag), with the
-/// figures of the inline Consumer read model, each with its anomaly flag against the organization's
+/// One page of an organization's listed consumers with the figures of the inline Consumer read
+/// model: the whole list ordered through the list's index (<see cref="ConsumerRankingTable"/>, whose
+/// order trails by the ranking projection's lag), a searched or scoped one by the figures themselves; each with its anomaly flag against the organization's
 /// cohort of the current calendar month (from the async daily activity read model; null when it
 /// does not stand out).
 /// </summary>
@@ -28,32 +28,32 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource, TimeProvider 
     public async Task<(IReadOnlyList<Row> Rows, long Total)> RunAsync(
         Guid organizationId, string[]? keys, string? search, string sort, bool descending, int page, CancellationToken ct)
     {
-        // sort is validated against a fixed list, so it is safe to splice into the statement. Each
-        // order is one of the ranking's indexes read forwards or backwards, so a page reads its own rows
-        // (and those before it), not the organization's.
+        // sort is validated against a fixed list, so it is safe to splice into the statement. On the
+        // ranking each order is one of its indexes, read forwards or backwards.
         var direction = descending ? "desc" : "asc";
         var order = sort == "end_user_id" ? $"r.end_user_id {direction}" : $"r.{sort} {direction}, r.end_user_id {direction}";
-        // Only what the order's index holds, so the page's rows and those before it are read from the index alone.
-        var ranked = sort == "end_user_id" ? "r.organization_id, r.end_user_id" : $"r.organization_id, r.end_user_id, r.{sort}";
         var pattern = string.IsNullOrEmpty(search) ? null : "%" + EscapeLike(search) + "%";
         // Only the filters asked for are in the statement, so the planner sees each query's real shape.
         var args = new List<object?> { organizationId };
         string Arg(object value) { args.Add(value); return "$" + args.Count; }
-        // A search or a scope filters the consumer rows (the search through their trigram index) and takes the order from the ranking.
-        var from = $"{ConsumerRankingTable.Name} r" + (keys is null && pattern is null ? "" :
-            $" join {ConsumersTable.Name} k on k.organization_id = r.organization_id and k.end_user_id = r.end_user_id and k.retired_at is null" +
-            (keys is null ? "" : $" and k.keys_seen && {Arg(keys)}") +
-            (pattern is null ? "" : $" and k.end_user_id ilike {Arg(pattern)}"));
-        const string filter = "r.organization_id = $1 and r.retired_at is null";
-        object?[] filterArgs = [.. args];
-        // A searched or scoped list counts its matches in the scan that finds them (a search's come
-        // from its trigram index); the whole list's count is kept per organization.
+        // A searched or scoped list is the few consumer rows that match (a search's through their
+        // trigram index), sorted by their own current figures and counted in the same scan. The
+        // whole list is read in order from the ranking's index for that order, and only what that
+        // index holds, so a page reads its own rows and those before it; its count is kept per organization.
         var counted = keys is not null || pattern is not null;
-        // Counted, the matches are found first (offset 0 keeps the planner from reading an order's
-        // index end to end to filter it) and then sorted and counted; else the order's index is read.
+        var filter = "organization_id = $1 and retired_at is null" +
+            (keys is null ? "" : $" and keys_seen && {Arg(keys)}") + (pattern is null ? "" : $" and end_user_id ilike {Arg(pattern)}");
+        object?[] filterArgs = [.. args];
         var matches = counted
-            ? $"select r.*, count(*) over () total from (select {ranked} from {from} where {filter} offset 0) r order by {order}"
-            : $"select {ranked} from {from} where {filter} order by {order}";
+            ? $"""
+              select r.*, count(*) over () total from (
+                  select organization_id, end_user_id, requests, input_tokens + output_tokens total_tokens, total_spend,
+                         coalesce(last_active, {ConsumerRankingTable.NeverActive}) last_active
+                  from {ConsumersTable.Name} where {filter}) r
+              order by {order}
+              """
+            : $"select r.organization_id, r.end_user_id{(sort == "end_user_id" ? "" : $", r.{sort}")} from {ConsumerRankingTable.Name} r where {filter} order by {order}";
+        var countSource = $"{ConsumersTable.Name} where {filter}";
 
         var today = clock.GetUtcNow().UtcDateTime;
         var month = new DateOnly(today.Year, today.Month, 1);
@@ -104,7 +104,7 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource, TimeProvider 
             : AnomalyCohort.Stats.FromSums(0, 0m, 0, 0m);
         await reader.DisposeAsync();
         // A page past the end of a searched or scoped list has no row to carry the count: only then is it counted on its own.
-        total ??= page == 1 ? 0 : await CountAsync($"select count(*) from {from} where {filter}", filterArgs, ct);
+        total ??= page == 1 ? 0 : await CountAsync($"select count(*) from {countSource}", filterArgs, ct);
         return ([.. rows.Select(r => r.ThisMonth.Requests > 0 && AnomalyCohort.Flag(r.ThisMonth, cohort) is { } a
             ? r.Row with { Anomaly = a with { SpendRatio = Math.Round(a.SpendRatio, 4), RequestZscore = Math.Round(a.RequestZscore, 4) } }
             : r.Row)], total.Value);
