@@ -1,6 +1,6 @@
 using JasperFx.Events;
-using Marten;
 using Ledger.Projections.ConsumerRanking;
+using Marten;
 using Marten.Events.Projections;
 
 namespace Ledger.Projections.Consumers;

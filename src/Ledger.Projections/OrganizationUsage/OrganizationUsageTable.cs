@@ -1,5 +1,5 @@
-using Ledger.Projections.Storage;
 using Ledger.Projections.Consumers;
+using Ledger.Projections.Storage;
 using Weasel.Postgresql.Tables;
 
 namespace Ledger.Projections.OrganizationUsage;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
+using Ledger.Projections.Storage;
 using Marten;
 using Marten.Events;
-using Ledger.Projections.Storage;
 using Npgsql;
 
 namespace Ledger.Projections.Rebuilds;

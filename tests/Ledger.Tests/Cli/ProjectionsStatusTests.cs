@@ -1,7 +1,7 @@
 using System.Net;
 using Ledger.Api.Cli;
-using Ledger.Projections.ConsumerRanking;
 using Ledger.Projections.Audit;
+using Ledger.Projections.ConsumerRanking;
 using Ledger.Projections.DailyActivity;
 using Ledger.Projections.SpendLog;
 using Ledger.Tests.Infrastructure;
