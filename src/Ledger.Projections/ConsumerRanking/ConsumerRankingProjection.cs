@@ -28,7 +28,7 @@ public sealed class ConsumerRankingProjection : ProjectionBase, IProjection
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        ConsumerRankingTable.Copy(operations, Named(events), ConsumerRankingTable.Order);
+        ConsumerRankingTable.Copy(operations, Named(events), ConsumerRankingTable.SortKeys);
         return Task.CompletedTask;
     }
 

@@ -24,7 +24,7 @@ public static class ConsumerRankingTable
     public const string Name = LedgerSchema.Name + ".consumer_ranking";
 
     /// <summary>Never active sorts before every time ascending and after every time descending, as a null would.</summary>
-    public const string NeverActive = "'-infinity'::timestamptz";
+    private const string NeverActive = "'-infinity'::timestamptz";
 
     public static Table Definition()
     {
@@ -54,10 +54,7 @@ public static class ConsumerRankingTable
         do $$ begin
             if to_regclass('{ConsumersTable.Name}') is not null and to_regclass('{Name}') is null then
                 {Definition().ToCreateSql(new PostgresqlMigrator())}
-                insert into {Name} (organization_id, end_user_id, retired_at, requests, total_tokens, total_spend, last_active)
-                select organization_id, end_user_id, retired_at, requests, input_tokens + output_tokens, total_spend,
-                       coalesce(last_active, {NeverActive})
-                from {ConsumersTable.Name};
+                insert into {Name} ({Columns}) select {RowOf("c")} from {ConsumersTable.Name} c;
             end if;
         end $$
         """;
@@ -66,34 +63,35 @@ public static class ConsumerRankingTable
     public static readonly string[] SortKeys = ["requests", "total_tokens", "total_spend", "last_active"];
 
     /// <summary>What decides whether a consumer is listed: copied with its registration or retirement.</summary>
-    public const string Membership = "retired_at = excluded.retired_at";
+    public static readonly string[] Membership = ["retired_at"];
 
-    /// <summary>What the list sorts by: copied after the usage that changed it.</summary>
-    public const string Order =
-        "requests = excluded.requests, total_tokens = excluded.total_tokens, total_spend = excluded.total_spend, last_active = excluded.last_active";
+    /// <summary>Every column of the ranking, in the order of <see cref="RowOf"/>.</summary>
+    private const string Columns = "organization_id, end_user_id, retired_at, requests, total_tokens, total_spend, last_active";
+
+    /// <summary>A ranking row made from the consumer row <paramref name="c"/>, its columns named as the ranking's.</summary>
+    public static string RowOf(string c) =>
+        $"{c}.organization_id, {c}.end_user_id, {c}.retired_at, {c}.requests, {c}.input_tokens + {c}.output_tokens total_tokens, " +
+        $"{c}.total_spend, coalesce({c}.last_active, {NeverActive}) last_active";
 
     /// <summary>
     /// Copies the named consumers' rows of the consumer read model, as they are in this transaction,
     /// into the ranking: a missing row whole, an existing one only in <paramref name="columns"/>
-    /// (<see cref="Membership"/> or <see cref="Order"/>), and only when they differ. Rows are taken
+    /// (<see cref="Membership"/> or <see cref="SortKeys"/>), and only when they differ. Rows are taken
     /// in key order, as every writer of consumer rows takes them.
     /// </summary>
-    public static void Copy(IDocumentOperations operations, IEnumerable<(Guid Org, string User)> consumers, string columns)
+    public static void Copy(IDocumentOperations operations, IEnumerable<(Guid Org, string User)> consumers, string[] columns)
     {
         var keys = consumers.Distinct().OrderBy(k => k.Org).ThenBy(k => k.User, StringComparer.Ordinal).ToList();
         if (keys.Count == 0) return;
-        var changed = string.Join(" or ", columns.Split(',').Select(c => c.Split('=')[0].Trim())
-            .Select(c => $"r.{c} is distinct from excluded.{c}"));
         operations.QueueSqlCommand(
             $"""
-            insert into {Name} as r (organization_id, end_user_id, retired_at, requests, total_tokens, total_spend, last_active)
-            select c.organization_id, c.end_user_id, c.retired_at, c.requests, c.input_tokens + c.output_tokens, c.total_spend,
-                   coalesce(c.last_active, {NeverActive})
+            insert into {Name} as r ({Columns})
+            select {RowOf("c")}
             from unnest(?::uuid[], ?::text[]) with ordinality as k(o, u, n)
             join {ConsumersTable.Name} c on c.organization_id = k.o and c.end_user_id = k.u
             order by k.n
-            on conflict (organization_id, end_user_id) do update set {columns}
-            where {changed}
+            on conflict (organization_id, end_user_id) do update set {string.Join(", ", columns.Select(c => $"{c} = excluded.{c}"))}
+            where {string.Join(" or ", columns.Select(c => $"r.{c} is distinct from excluded.{c}"))}
             """,
             keys.Select(k => k.Org).ToArray(), keys.Select(k => k.User).ToArray());
     }

@@ -27,7 +27,7 @@ public sealed class RebuildingReadModelsTests(LedgerApp app)
     public async Task rebuilding_from_events_reproduces_the_live_rows(string projection, string table)
     {
         var org = await GivenHistoryAsync();
-        var live = await RowsAsync(table, org.Id);
+        var live = await TableRows.OfAsync(app.ConnectionString, table, org.Id);
         Assert.NotEmpty(live);
 
         await using (var wipe = new NpgsqlConnection(app.ConnectionString))
@@ -38,7 +38,7 @@ public sealed class RebuildingReadModelsTests(LedgerApp app)
         using var daemon = await app.Store.BuildProjectionDaemonAsync();
         await daemon.RebuildProjectionAsync(projection, TimeSpan.FromMinutes(2), CancellationToken.None);
 
-        Assert.Equal(live, await RowsAsync(table, org.Id));
+        Assert.Equal(live, await TableRows.OfAsync(app.ConnectionString, table, org.Id));
     }
 
     [Fact]
@@ -114,18 +114,5 @@ public sealed class RebuildingReadModelsTests(LedgerApp app)
     {
         await using var session = app.Store.QuerySession();
         return [.. (await session.LoadManyAsync<Consumer>(ids)).OrderBy(c => c.Id).Select(c => System.Text.Json.JsonSerializer.Serialize(c))];
-    }
-
-    private async Task<List<string>> RowsAsync(string table, Guid org)
-    {
-        await using var connection = new NpgsqlConnection(app.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            $"select t::text from {table} t where organization_id = $1 order by 1", connection);
-        command.Parameters.AddWithValue(org);
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
-        return rows;
     }
 }

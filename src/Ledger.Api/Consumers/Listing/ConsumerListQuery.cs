@@ -47,9 +47,7 @@ public sealed class ConsumerListQuery(NpgsqlDataSource dataSource, TimeProvider 
         var matches = counted
             ? $"""
               select r.*, count(*) over () total from (
-                  select organization_id, end_user_id, requests, input_tokens + output_tokens total_tokens, total_spend,
-                         coalesce(last_active, {ConsumerRankingTable.NeverActive}) last_active
-                  from {ConsumersTable.Name} where {filter}) r
+                  select {ConsumerRankingTable.RowOf("k")} from {ConsumersTable.Name} k where {filter}) r
               order by {order}
               """
             : $"select r.organization_id, r.end_user_id{(sort == "end_user_id" ? "" : $", r.{sort}")} from {ConsumerRankingTable.Name} r where {filter} order by {order}";

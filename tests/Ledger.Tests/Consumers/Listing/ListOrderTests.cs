@@ -72,7 +72,7 @@ public sealed class ListOrderTests(LedgerApp app)
             .JsonAsync(HttpStatusCode.Accepted);
         await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=tenant_0");
         await app.Scenarios.AsyncProjectionsCaughtUpAsync();
-        var live = await RankingRowsAsync(org.Id);
+        var live = await TableRows.OfAsync(app.ConnectionString, ConsumerRankingTable.Name, org.Id);
         var order = Ids(await List(org, "&sort=total_spend&order=desc"));
         Assert.Equal(["tenant_3", "tenant_2", "tenant_1", "never_used"], order);
 
@@ -85,7 +85,7 @@ public sealed class ListOrderTests(LedgerApp app)
             output, error, interactive: false, CancellationToken.None);
 
         Assert.True(exit == 0, error.ToString());
-        Assert.Equal(live, await RankingRowsAsync(org.Id));
+        Assert.Equal(live, await TableRows.OfAsync(app.ConnectionString, ConsumerRankingTable.Name, org.Id));
         Assert.Equal(order, Ids(await List(org, "&sort=total_spend&order=desc")));
     }
 
@@ -102,18 +102,6 @@ public sealed class ListOrderTests(LedgerApp app)
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue(org);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private async Task<List<string>> RankingRowsAsync(Guid org)
-    {
-        await using var connection = new NpgsqlConnection(app.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"select t::text from {ConsumerRankingTable.Name} t where organization_id = $1 order by 1", connection);
-        command.Parameters.AddWithValue(org);
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
-        return rows;
     }
 
     private static async Task<JsonElement> List(TestOrganization org, string query) =>
