@@ -44,7 +44,9 @@ public static class LagBench
             var lags = projections.ToDictionary(p => p, _ => new List<double>());
             using var stop = new CancellationTokenSource();
             var sampling = SampleAsync(db, store, projections, lags, stop.Token);
+            var (busy, wall) = (HttpIngestBench.MachineCpu(), Stopwatch.StartNew());
             var posts = await PostAtRateAsync(queue, org, "run", rate / batch, seconds, batch, consumers);
+            Console.WriteLine($"cpu over the run: the machine {(HttpIngestBench.MachineCpu() - busy) / wall.Elapsed.TotalSeconds:P0} of one core ({Environment.ProcessorCount} cores)");
             await Task.Delay(TimeSpan.FromSeconds(3)); // the tail: lag after the last post
             await stop.CancelAsync();
             await sampling;

@@ -1,5 +1,10 @@
 using Ledger.Bench;
 
+// Every bench runs on a database of its own, made anew (dropped and created) each run: figures
+// compare between runs, and repeated runs do not pile up their events.
+if (args is ["ingest" or "http" or "admission", ..])
+    Environment.SetEnvironmentVariable("LEDGER_DB", await BenchDatabase.FreshAsync($"ledger_bench_{args[0]}"));
+
 return args switch
 {
     ["ingest", .. var rest] => await IngestBench.RunAsync(BenchArgs.Parse(rest)),

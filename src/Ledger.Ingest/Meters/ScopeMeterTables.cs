@@ -29,13 +29,13 @@ public static class ScopeMeterTables
         spend.AddColumn("released", "numeric").NotNull().DefaultValueByExpression("0");
         // Every settlement updates these rows in place; with room left in each page the updates stay
         // heap-only (HOT) and touch no index, as for the consumer totals.
-        spend.WithFillFactor(70);
+        spend.KeepRoomForUpdates();
         yield return spend;
 
         var daily = Scoped(DailySpend);
         daily.AddColumn("day", "date").AsPrimaryKey();
         daily.AddColumn("spend", "numeric").NotNull();
-        daily.WithFillFactor(70);
+        daily.KeepRoomForUpdates();
         yield return daily;
 
         var tokens = Scoped(RecentTokens);

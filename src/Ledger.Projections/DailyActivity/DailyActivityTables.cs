@@ -44,7 +44,7 @@ public static class DailyActivityTables
         days.AddColumn<long>("rate_rejections").NotNull().DefaultValue(0L);
         days.AddColumn<long>("budget_rejections").NotNull().DefaultValue(0L);
         // A day's row is updated by every batch with usage of that consumer that day: keep the updates heap-only.
-        days.WithFillFactor(70);
+        days.KeepRoomForUpdates();
         yield return days;
 
         var models = Keyed(Models);
@@ -52,7 +52,7 @@ public static class DailyActivityTables
         models.AddColumn<long>("requests").NotNull().DefaultValue(0L);
         models.AddColumn<long>("total_tokens").NotNull().DefaultValue(0L);
         models.AddColumn("spend", "numeric").NotNull().DefaultValueByExpression("0");
-        models.WithFillFactor(70);
+        models.KeepRoomForUpdates();
         yield return models;
 
         var months = new Table(Months);
@@ -61,7 +61,7 @@ public static class DailyActivityTables
         months.AddColumn<string>("end_user_id").AsPrimaryKey();
         months.AddColumn<long>("requests").NotNull().DefaultValue(0L);
         months.AddColumn("spend", "numeric").NotNull().DefaultValueByExpression("0");
-        months.WithFillFactor(70);
+        months.KeepRoomForUpdates();
         yield return months;
 
         var cohorts = new Table(Cohorts);
@@ -71,7 +71,7 @@ public static class DailyActivityTables
         cohorts.AddColumn("spend", "numeric").NotNull().DefaultValueByExpression("0");
         cohorts.AddColumn<long>("requests").NotNull().DefaultValue(0L);
         cohorts.AddColumn("requests_squared", "numeric").NotNull().DefaultValueByExpression("0");
-        cohorts.WithFillFactor(70);
+        cohorts.KeepRoomForUpdates();
         yield return cohorts;
 
         var markups = new Table(Markups);

@@ -25,6 +25,8 @@ public static class OrganizationUsageTable
         table.AddColumn("unattributed_spend", "numeric").NotNull().DefaultValueByExpression("0");
         // Registered and not retired: the consumer list's total when it is not searched or scoped.
         table.AddColumn<long>("active_consumers").NotNull().DefaultValue(0L);
+        // Every write transaction adds to its organization's row.
+        table.KeepRoomForUpdates();
         return table;
     }
 

@@ -13,6 +13,12 @@ public static class TestDatabase
     private static string? _connectionString;
     private static PostgreSqlContainer? _container;
 
+    /// <summary>
+    /// Where databases are made and dropped from: the configured database, not the run's, since the
+    /// run's own database is dropped first when the process exits.
+    /// </summary>
+    private static string? _admin;
+
     public static async Task<string> ConnectionStringAsync()
     {
         await Gate.WaitAsync();
@@ -35,13 +41,14 @@ public static class TestDatabase
         var run = await ConnectionStringAsync();
         var builder = new NpgsqlConnectionStringBuilder(run);
         var name = $"{builder.Database}_{suffix}";
-        await using (var admin = new NpgsqlConnection(run))
+        var from = _admin ?? run;
+        await using (var admin = new NpgsqlConnection(from))
         {
             await admin.OpenAsync();
             await new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", admin).ExecuteNonQueryAsync();
             await new NpgsqlCommand($"create database \"{name}\"", admin).ExecuteNonQueryAsync();
         }
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Drop(run, name);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Drop(from, name);
         builder.Database = name;
         return builder.ConnectionString;
     }
@@ -62,6 +69,7 @@ public static class TestDatabase
 
     private static async Task<string> CreateRunDatabaseAsync(string configured)
     {
+        _admin = configured;
         var builder = new NpgsqlConnectionStringBuilder(configured);
         var prefix = builder.Database + "_run_";
         // The start time in the name tells a dead run's database from one another run has just made.
