@@ -91,8 +91,8 @@ public static class LedgerStore
             o.MaximumHopperSize = 4 * SetBasedPage;
             EmptiedOnRebuild(o, SpendLogProjection.ProjectionName);
         });
-        // Its rows are copies of the consumer rows, whoever wrote them: a rebuild copies them again and
-        // empties nothing (the inline side's membership would be lost until the copy reached it).
+        // Its rows are computed from the consumer rows: a rebuild computes them again and empties
+        // nothing, so the list stays whole while it runs.
         opts.Projections.Add(new ConsumerRankingProjection(), ProjectionLifecycle.Async, ConsumerRankingProjection.ProjectionName, o =>
         {
             o.BatchSize = SetBasedPage;

@@ -1,6 +1,7 @@
 using Ledger.Projections.Audit;
 using Ledger.Projections.ConsumerRanking;
 using Ledger.Projections.OrganizationUsage;
+using Marten;
 using Npgsql;
 
 namespace Ledger.Api.Hosting;
@@ -10,15 +11,16 @@ namespace Ledger.Api.Hosting;
 /// starting, before any hosted service starts (Marten's migration among them), so each sees the
 /// database as the previous release left it. Each is idempotent and does nothing on a new database.
 /// </summary>
-public sealed class SchemaUpgrades(NpgsqlDataSource dataSource) : IHostedLifecycleService
+public sealed class SchemaUpgrades(IDocumentStore store, NpgsqlDataSource dataSource) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        foreach (var upgrade in new[] { AuditLogTable.Upgrade, OrganizationUsageTable.Upgrade, ConsumerRankingTable.Upgrade })
+        foreach (var upgrade in new[] { AuditLogTable.Upgrade, OrganizationUsageTable.Upgrade })
         {
             await using var command = dataSource.CreateCommand(upgrade);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+        await ConsumerRankingTable.UpgradeAsync(store, dataSource, cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

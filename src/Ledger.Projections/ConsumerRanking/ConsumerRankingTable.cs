@@ -1,98 +1,118 @@
+using Ledger.Domain.Consumers.Listing;
 using Ledger.Projections.Consumers;
 using Ledger.Projections.Storage;
 using Marten;
+using Npgsql;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
 namespace Ledger.Projections.ConsumerRanking;
 
 /// <summary>
-/// The consumer list's index: one row per consumer with what the list sorts on, and an index per
-/// sort order (the search's index is on the consumer rows, whose names never change). The consumer read model itself carries no such index, so that the update
-/// every settled request makes to its row stays heap-only (see docs/performance.md); the indexes
-/// are kept here instead, off the write path.
-/// <para>
-/// Every row is a copy of the consumer read model's row (<see cref="ConsumersTable"/>). Whether a
-/// consumer is listed is copied in the same transaction as its registration or retirement
-/// (<see cref="ConsumerTotalsProjection"/>), so the list's rows and total are always current; the sort
-/// keys are copied by the async <see cref="ConsumerRankingProjection"/>, so the order trails the
-/// figures by the projection's lag.
-/// </para>
+/// The consumer list's orders: for each organization and each order of <see cref="ConsumerListOrder"/>,
+/// its listed consumers' ids in ascending order, stored in chunks of <see cref="ChunkSize"/>. A page of
+/// the whole list reads one or two chunks (backwards for a descending order) instead of sorting the
+/// organization's consumers. The consumer read model carries no index on a figure, so that the update
+/// every settled request makes to its row stays heap-only (see docs/performance.md); and these rows
+/// are rewritten per organization at most every so often (<see cref="ConsumerRankingProjection"/>),
+/// not per event, so their cost follows the number of consumers rather than the event rate.
 /// </summary>
 public static class ConsumerRankingTable
 {
-    public const string Name = LedgerSchema.Name + ".consumer_ranking";
+    public const string Name = LedgerSchema.Name + ".consumer_ranking_chunks";
+    public const int ChunkSize = 1_000;
 
-    /// <summary>Never active sorts before every time ascending and after every time descending, as a null would.</summary>
-    private const string NeverActive = "'-infinity'::timestamptz";
+    /// <summary>The per-consumer copy of the releases before these chunks; dropped on upgrade.</summary>
+    private const string Replaced = LedgerSchema.Name + ".consumer_ranking";
 
     public static Table Definition()
     {
         var table = new Table(Name);
         table.AddColumn<Guid>("organization_id").AsPrimaryKey();
-        table.AddColumn<string>("end_user_id").AsPrimaryKey();
-        table.AddColumn("retired_at", "timestamptz");
-        table.AddColumn<long>("requests").NotNull().DefaultValue(0L);
-        table.AddColumn<long>("total_tokens").NotNull().DefaultValue(0L);
-        table.AddColumn("total_spend", "numeric").NotNull().DefaultValueByExpression("0");
-        table.AddColumn("last_active", "timestamptz").NotNull().DefaultValueByExpression(NeverActive);
-        foreach (var column in SortKeys)
-            table.Indexes.Add(new IndexDefinition($"consumer_ranking_by_{column}")
-            {
-                Columns = ["organization_id", column, "end_user_id"],
-                Predicate = "retired_at is null",
-            });
+        table.AddColumn<string>("sort_key").AsPrimaryKey();
+        table.AddColumn<int>("chunk").AsPrimaryKey();
+        // How many consumers the order holds, so a descending page knows where to start.
+        table.AddColumn<int>("members").NotNull();
+        table.AddColumn("end_user_ids", "text[]").NotNull();
         return table;
     }
 
-    /// <summary>
-    /// On a database from before the ranking, makes it and fills it from the consumer rows, so the list
-    /// is whole at once rather than after the async projection has replayed the event log.
-    /// </summary>
-    public static string Upgrade =>
-        $"""
-        do $$ begin
-            if to_regclass('{ConsumersTable.Name}') is not null and to_regclass('{Name}') is null then
-                {Definition().ToCreateSql(new PostgresqlMigrator())}
-                insert into {Name} ({Columns}) select {RowOf("c")} from {ConsumersTable.Name} c;
-            end if;
-        end $$
-        """;
-
-    /// <summary>The columns the list sorts by besides end_user_id (which the primary key orders).</summary>
-    public static readonly string[] SortKeys = ["requests", "total_tokens", "total_spend", "last_active"];
-
-    /// <summary>What decides whether a consumer is listed: copied with its registration or retirement.</summary>
-    public static readonly string[] Membership = ["retired_at"];
-
-    /// <summary>Every column of the ranking, in the order of <see cref="RowOf"/>.</summary>
-    private const string Columns = "organization_id, end_user_id, retired_at, requests, total_tokens, total_spend, last_active";
-
-    /// <summary>A ranking row made from the consumer row <paramref name="c"/>, its columns named as the ranking's.</summary>
+    /// <summary>The sort keys of the consumer row <paramref name="c"/>, named as the list sorts by them (a never active consumer first).</summary>
     public static string RowOf(string c) =>
-        $"{c}.organization_id, {c}.end_user_id, {c}.retired_at, {c}.requests, {c}.input_tokens + {c}.output_tokens total_tokens, " +
-        $"{c}.total_spend, coalesce({c}.last_active, {NeverActive}) last_active";
+        $"{c}.organization_id, {c}.end_user_id, {c}.requests, {c}.input_tokens + {c}.output_tokens total_tokens, " +
+        $"{c}.total_spend, coalesce({c}.last_active, '-infinity'::timestamptz) last_active";
 
     /// <summary>
-    /// Copies the named consumers' rows of the consumer read model, as they are in this transaction,
-    /// into the ranking: a missing row whole, an existing one only in <paramref name="columns"/>
-    /// (<see cref="Membership"/> or <see cref="SortKeys"/>), and only when they differ. Rows are taken
-    /// in key order, as every writer of consumer rows takes them.
+    /// Reads the listed consumers of each organization as they are now and queues their orders'
+    /// chunks: each written only when it differs, the chunks past the end deleted.
     /// </summary>
-    public static void Copy(IDocumentOperations operations, IEnumerable<(Guid Org, string User)> consumers, string[] columns)
+    public static async Task RefreshAsync(IDocumentOperations operations, IEnumerable<Guid> organizations, CancellationToken ct)
     {
-        var keys = consumers.Distinct().OrderBy(k => k.Org).ThenBy(k => k.User, StringComparer.Ordinal).ToList();
-        if (keys.Count == 0) return;
-        operations.QueueSqlCommand(
+        foreach (var org in organizations)
+        {
+            var consumers = await ListedAsync(operations, org, ct);
+            var chunks = (consumers.Count + ChunkSize - 1) / ChunkSize;
+            if (chunks > 0)
+            {
+                var rows = new List<object>(ConsumerListOrder.Keys.Length * chunks * 5);
+                foreach (var key in ConsumerListOrder.Keys)
+                {
+                    var order = ConsumerListOrder.Sort(consumers, key);
+                    for (var chunk = 0; chunk < chunks; chunk++)
+                        rows.AddRange([org, key, chunk, consumers.Count, order[(chunk * ChunkSize)..Math.Min(order.Length, (chunk + 1) * ChunkSize)]]);
+                }
+                operations.QueueSqlCommand(
+                    $"""
+                    insert into {Name} as t (organization_id, sort_key, chunk, members, end_user_ids)
+                    values {string.Join(", ", Enumerable.Repeat("(?, ?, ?, ?, ?::text[])", rows.Count / 5))}
+                    on conflict (organization_id, sort_key, chunk) do update set members = excluded.members, end_user_ids = excluded.end_user_ids
+                    where (t.members, t.end_user_ids) is distinct from (excluded.members, excluded.end_user_ids)
+                    """, [.. rows]);
+            }
+            operations.QueueSqlCommand($"delete from {Name} where organization_id = ? and chunk >= ?", org, chunks);
+        }
+    }
+
+    private static async Task<List<ConsumerListOrder.Figures>> ListedAsync(IDocumentOperations operations, Guid org, CancellationToken ct)
+    {
+        var command = new NpgsqlCommand(
+            $"select end_user_id, requests, input_tokens + output_tokens, total_spend, last_active from {ConsumersTable.Name} where organization_id = $1 and retired_at is null")
+        { Parameters = { new NpgsqlParameter { Value = org } } };
+        var consumers = new List<ConsumerListOrder.Figures>();
+        await using var reader = await operations.ExecuteReaderAsync(command, ct);
+        while (await reader.ReadAsync(ct))
+            consumers.Add(new ConsumerListOrder.Figures(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetDecimal(3),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4)));
+        return consumers;
+    }
+
+    /// <summary>
+    /// On a database from before these chunks (with the per-consumer copy of earlier releases, or
+    /// none): drops the old copy, makes the chunks and fills them from the consumer rows, so the list
+    /// is whole at once rather than after each organization's next usage. Checked by whether any
+    /// consumer is listed while no chunk is stored, so a start cut short is finished by the next.
+    /// </summary>
+    public static async Task UpgradeAsync(IDocumentStore store, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using (var make = dataSource.CreateCommand(
             $"""
-            insert into {Name} as r ({Columns})
-            select {RowOf("c")}
-            from unnest(?::uuid[], ?::text[]) with ordinality as k(o, u, n)
-            join {ConsumersTable.Name} c on c.organization_id = k.o and c.end_user_id = k.u
-            order by k.n
-            on conflict (organization_id, end_user_id) do update set {string.Join(", ", columns.Select(c => $"{c} = excluded.{c}"))}
-            where {string.Join(" or ", columns.Select(c => $"r.{c} is distinct from excluded.{c}"))}
-            """,
-            keys.Select(k => k.Org).ToArray(), keys.Select(k => k.User).ToArray());
+            drop table if exists {Replaced};
+            do $$ begin
+                if to_regclass('{ConsumersTable.Name}') is not null and to_regclass('{Name}') is null then
+                    {Definition().ToCreateSql(new PostgresqlMigrator())}
+                end if;
+            end $$;
+            select to_regclass('{Name}') is not null
+            """))
+            if (!(bool)(await make.ExecuteScalarAsync(ct))!) return;
+        var organizations = new List<Guid>();
+        await using (var unranked = dataSource.CreateCommand(
+            $"select distinct organization_id from {ConsumersTable.Name} where retired_at is null and not exists (select 1 from {Name})"))
+        await using (var reader = await unranked.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) organizations.Add(reader.GetGuid(0));
+        if (organizations.Count == 0) return;
+        await using var session = store.LightweightSession();
+        await RefreshAsync(session, organizations, ct);
+        await session.SaveChangesAsync(ct);
     }
 }

@@ -1,5 +1,4 @@
 using JasperFx.Events;
-using Ledger.Projections.ConsumerRanking;
 using Marten;
 using Marten.Events.Projections;
 
@@ -8,8 +7,7 @@ namespace Ledger.Projections.Consumers;
 /// <summary>
 /// Inline projection of the Consumer read model. Totals are commutative (sums, least, greatest,
 /// set union), so a batch of events is folded in memory per consumer and written with one
-/// set-based upsert in the same transaction, without loading any row first. A registration or a
-/// retirement is also copied to the consumer list's index (<see cref="ConsumerRankingTable"/>).
+/// set-based upsert in the same transaction, without loading any row first.
 /// </summary>
 public sealed class ConsumerTotalsProjection : IProjection
 {
@@ -20,10 +18,6 @@ public sealed class ConsumerTotalsProjection : IProjection
         var deltas = ConsumerDelta.Fold(events);
         if (deltas.Count == 0) return Task.CompletedTask;
         Upsert(operations, deltas);
-        // Registered or retired: listed or no longer, in this same transaction.
-        ConsumerRankingTable.Copy(operations,
-            deltas.Where(d => d.Source is not null || d.RetiredAt is not null).Select(d => (d.OrganizationId, d.EndUserId)),
-            ConsumerRankingTable.Membership);
         return Task.CompletedTask;
     }
 

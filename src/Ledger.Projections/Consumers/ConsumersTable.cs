@@ -31,7 +31,7 @@ public static class ConsumersTable
         table.AddColumn("retired_at", "timestamptz");
         // Every settled request updates its consumer's row. With no index on a total and free room
         // in each page, those updates stay heap-only (HOT) and touch no index at all; the list's
-        // orders are indexed on a copy (ConsumerRankingTable). See docs/performance.md.
+        // orders are computed apart (ConsumerRankingTable). See docs/performance.md.
         table.KeepRoomForUpdates();
         // The list's substring search. end_user_id never changes, so this index keeps usage updates heap-only.
         table.Indexes.Add(new IndexDefinition("consumers_search")

@@ -1,12 +1,11 @@
 using FluentValidation;
+using Ledger.Domain.Consumers.Listing;
 
 namespace Ledger.Api.Consumers.Listing;
 
 /// <summary>Query string of <c>GET /api/consumers</c>.</summary>
 public sealed record ConsumerListRequest(string? OrganizationId, string? Search, string? Sort, string? Order, int? Page, string? Scope)
 {
-    public static readonly string[] SortColumns = ["end_user_id", "total_spend", "total_tokens", "requests", "last_active"];
-
     public static ValueTask<ConsumerListRequest> BindAsync(HttpContext context)
     {
         var q = context.Request.Query;
@@ -24,8 +23,8 @@ public sealed class ConsumerListRequestValidator : AbstractValidator<ConsumerLis
         RuleFor(r => r.OrganizationId).NotEmpty();
         RuleFor(r => r.Search).MaximumLength(200)
             .Must(s => s is null || !s.Any(char.IsControl)).WithMessage("'search' must not contain control characters.");
-        RuleFor(r => r.Sort).Must(s => s is null || ConsumerListRequest.SortColumns.Contains(s))
-            .WithMessage($"'sort' must be one of {string.Join(", ", ConsumerListRequest.SortColumns)}.");
+        RuleFor(r => r.Sort).Must(s => s is null || ConsumerListOrder.Keys.Contains(s))
+            .WithMessage($"'sort' must be one of {string.Join(", ", ConsumerListOrder.Keys)}.");
         RuleFor(r => r.Order).Must(o => o is null or "asc" or "desc").WithMessage("'order' must be 'asc' or 'desc'.");
         RuleFor(r => r.Scope).Must(s => s is null or "org" or "mine").WithMessage("'scope' must be 'org' or 'mine'.");
         RuleFor(r => r.Page).GreaterThanOrEqualTo(1).LessThanOrEqualTo(1_000_000)

@@ -9,8 +9,8 @@ using static Ledger.Tests.Infrastructure.Scenarios;
 namespace Ledger.Tests.Consumers.Listing;
 
 /// <summary>
-/// The list's rows, figures and total are those of the inline Consumer read model at once; its
-/// order comes from the consumer ranking, which follows later usage once its projection has caught up.
+/// The list's rows, figures and total are those of the inline Consumer read model at once; the
+/// whole list's order comes from the consumer ranking, which follows once its projection has caught up.
 /// </summary>
 [Collection(LedgerCollection.Name)]
 public sealed class ListOrderTests(LedgerApp app)
@@ -39,12 +39,14 @@ public sealed class ListOrderTests(LedgerApp app)
     }
 
     [Fact]
-    public async Task the_total_counts_registrations_and_retirements_as_they_happen()
+    public async Task the_total_and_the_rows_follow_registrations_and_retirements_as_they_happen()
     {
         var org = await app.Scenarios.OrganizationAsync();
         await (await PreRegisterAsync(org.Owner, org.Id, "pre_1")).JsonAsync(HttpStatusCode.Created);
         await (await PreRegisterAsync(org.Owner, org.Id, "pre_2")).JsonAsync(HttpStatusCode.Created);
         await (await PostUsageAsync(org.Ingest, UsageRecord("r1", "pre_1"), UsageRecord("r2", "traffic_1"))).JsonAsync(HttpStatusCode.Accepted);
+        Assert.Equal((3, 3), await TotalAndRowsAsync(org));
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
         Assert.Equal((3, 3), await TotalAndRowsAsync(org));
 
         await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=pre_2");
@@ -56,6 +58,8 @@ public sealed class ListOrderTests(LedgerApp app)
         await (await PostUsageAsync(org.Ingest, UsageRecord("r3", "traffic_1"))).JsonAsync(HttpStatusCode.Accepted);
         await (await PreRegisterAsync(org.Owner, org.Id, "pre_1", rpm: 5)).JsonAsync(HttpStatusCode.OK);
         Assert.Equal((2, 2), await TotalAndRowsAsync(org));
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+        Assert.Equal((2, 2), await TotalAndRowsAsync(org));
         Assert.Equal(1, (await List(org, "&search=traffic")).GetProperty("total").GetInt64());
         var pastTheEnd = await List(org, "&search=pre&page=3");
         Assert.Equal(0, pastTheEnd.GetProperty("consumers").GetArrayLength());
@@ -63,7 +67,52 @@ public sealed class ListOrderTests(LedgerApp app)
     }
 
     [Fact]
-    public async Task rebuilding_the_ranking_restores_the_rows_and_the_order()
+    public async Task pages_of_a_long_list_follow_each_other_in_both_directions()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        // More consumers than one stored chunk holds, so pages cross from one chunk to the next.
+        var count = ConsumerRankingTable.ChunkSize + 60;
+        for (var batch = 0; batch < count; batch += 500)
+            await (await PostUsageAsync(org.Ingest, Enumerable.Range(batch, Math.Min(500, count - batch))
+                .Select(i => UsageRecord($"r{i}", $"c{i * 7919 % count:D5}", cost: 0.01m * (i % 13))).ToArray())).JsonAsync(HttpStatusCode.Accepted);
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+
+        var byName = Enumerable.Range(0, count).Select(i => $"c{i:D5}").ToList();
+        Assert.Equal(byName.Skip(975).Take(25), Ids(await List(org, "&sort=end_user_id&order=asc&page=40")));
+        Assert.Equal(byName.Skip(1000).Take(25), Ids(await List(org, "&sort=end_user_id&order=asc&page=41")));
+        byName.Reverse();
+        Assert.Equal(byName.Skip(50).Take(25), Ids(await List(org, "&sort=end_user_id&order=desc&page=3")));
+        Assert.Equal(byName.Skip(1050).Take(10), Ids(await List(org, "&sort=end_user_id&order=desc&page=43")));
+        Assert.Empty(Ids(await List(org, "&sort=end_user_id&order=desc&page=44")));
+
+        // Every page of the spend order, read backwards, is the whole list in order: each consumer once.
+        var pages = new List<string>();
+        for (var page = 1; page <= 43; page++) pages.AddRange(Ids(await List(org, $"&sort=total_spend&order=desc&page={page}")));
+        Assert.Equal(count, pages.Distinct().Count());
+        var spendOrder = await List(org, "&sort=total_spend&order=asc&page=1");
+        Assert.Equal(pages.TakeLast(25).Reverse(), Ids(spendOrder));
+    }
+
+    [Fact]
+    public async Task a_searched_list_and_the_whole_list_agree_on_names_in_any_script()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        // Upper and lower case, accents, CJK, a private-use character (U+E000) and one beyond U+FFFF,
+        // which UTF-16 alone would sort the other way round; each ends in "_n".
+        string[] names = ["Zoe_n", "alice_n", "ALICE_n", "émile_n", "Émile_n", "日本_n", "\uE000x_n", "\U0001F600x_n", "x_1_n", "x-1_n", "x1_n"];
+        await (await PostUsageAsync(org.Ingest, names.Select((n, i) => UsageRecord($"r{i}", n, cost: 1m)).ToArray())).JsonAsync(HttpStatusCode.Accepted);
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+
+        foreach (var order in new[] { "asc", "desc" })
+        {
+            var whole = Ids(await List(org, $"&sort=total_spend&order={order}"));
+            Assert.Equal(names.Length, whole.Count);
+            Assert.Equal(whole, Ids(await List(org, $"&sort=total_spend&order={order}&search=_n")));
+        }
+    }
+
+    [Fact]
+    public async Task rebuilding_the_ranking_restores_the_orders()
     {
         var org = await app.Scenarios.OrganizationAsync();
         await (await PreRegisterAsync(org.Owner, org.Id, "never_used")).JsonAsync(HttpStatusCode.Created);
@@ -75,10 +124,11 @@ public sealed class ListOrderTests(LedgerApp app)
         var live = await TableRows.OfAsync(app.ConnectionString, ConsumerRankingTable.Name, org.Id);
         var order = Ids(await List(org, "&sort=total_spend&order=desc"));
         Assert.Equal(["tenant_3", "tenant_2", "tenant_1", "never_used"], order);
+        Assert.Equal(["never_used", "tenant_3", "tenant_2", "tenant_1"], Ids(await List(org, "&sort=last_active&order=asc")));
 
-        // Lose what the ranking knows of the organization: a row, and the sort keys of the others.
-        await ExecuteAsync($"delete from {ConsumerRankingTable.Name} where organization_id = $1 and end_user_id = 'never_used'", org.Id);
-        await ExecuteAsync($"update {ConsumerRankingTable.Name} set total_spend = 0, requests = 0 where organization_id = $1", org.Id);
+        // Lose what the ranking knows of the organization: one order, and the others scrambled.
+        await ExecuteAsync($"delete from {ConsumerRankingTable.Name} where organization_id = $1 and sort_key = 'requests'", org.Id);
+        await ExecuteAsync($"update {ConsumerRankingTable.Name} set end_user_ids = array['tenant_0'], members = 1 where organization_id = $1", org.Id);
         await using var dataSource = NpgsqlDataSource.Create(app.ConnectionString);
         var (output, error) = (new StringWriter(), new StringWriter());
         var exit = await ProjectionsCommand.RebuildAsync(app.Store, dataSource, [ConsumerRankingProjection.ProjectionName],
