@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Ledger.Ingest.Usage.Settling;
+using Ledger.Projections.ConsumerRanking;
 using Ledger.Projections.Rebuilds;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -128,17 +129,21 @@ public static class LagBench
                 await using var command = db.CreateCommand(
                     $"""
                     select (select coalesce(max(seq_id), 0) from {schema}.mt_events),
-                        array(select coalesce((select last_seq_id from {schema}.mt_event_progression where name = p), 0) from unnest($1::text[]) p)
+                        array(select case when p = $2 then (select through from {ConsumerRankingTable.Position})
+                                          else (select last_seq_id from {schema}.mt_event_progression where name = p) end
+                              from unnest($1::text[]) p)
                     """);
                 command.Parameters.Add(new NpgsqlParameter { Value = projections.Select(p => AsyncShards.Shard(p).Identity).ToArray() });
+                // The ranking's own position can run ahead of the orders it has stored: its reader is as far behind as they are.
+                command.Parameters.Add(new NpgsqlParameter { Value = AsyncShards.Shard(ConsumerRankingProjection.ProjectionName).Identity });
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 await reader.ReadAsync(ct);
                 var now = clock.Elapsed;
                 seen.Add((reader.GetInt64(0), now));
-                var positions = reader.GetFieldValue<long[]>(1);
+                var positions = reader.GetFieldValue<long?[]>(1);
                 for (var i = 0; i < projections.Count; i++)
                 {
-                    var firstSeen = seen.FirstOrDefault(s => s.Newest > positions[i]);
+                    var firstSeen = seen.FirstOrDefault(s => s.Newest > (positions[i] ?? 0));
                     lags[projections[i]].Add(firstSeen == default ? 0 : (now - firstSeen.At).TotalSeconds);
                 }
             }

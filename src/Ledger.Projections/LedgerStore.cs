@@ -42,6 +42,7 @@ public static class LedgerStore
         opts.Storage.ExtendedSchemaObjects.Add(ConsumersTable.Trigrams);
         opts.Storage.ExtendedSchemaObjects.Add(ConsumersTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(ConsumerRankingTable.Definition());
+        opts.Storage.ExtendedSchemaObjects.Add(ConsumerRankingTable.PositionDefinition());
         opts.Storage.ExtendedSchemaObjects.Add(OrganizationUsageTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(ConsumerTagsTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(ConsumerOverridesTable.Definition());

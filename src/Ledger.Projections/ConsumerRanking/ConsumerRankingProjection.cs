@@ -2,35 +2,47 @@ using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Ledger.Domain.Consumers;
 using Ledger.Domain.Usage;
+using Ledger.Projections.OrganizationUsage;
+using Ledger.Projections.Storage;
 using Marten;
+using Marten.Events;
 using Marten.Events.Projections;
+using Npgsql;
 
 namespace Ledger.Projections.ConsumerRanking;
 
 /// <summary>
-/// Async projection keeping the consumer list's orders (<see cref="ConsumerRankingTable"/>): after a
-/// page of events, each organization the page names has its orders computed again from its consumer
-/// rows as they are then. A copy, not a fold, so a replay or a rebuild writes the same rows and
-/// needs no teardown; and since every change to a consumer comes with an event this projection reads
-/// after it, the orders always catch up with the latest figures.
+/// Async projection keeping the consumer list's orders (<see cref="ConsumerRankingTable"/>): the
+/// organizations its events name have their orders computed again from their consumer rows as they
+/// are then. A copy, not a fold, so a replay or a rebuild writes the same rows and needs no
+/// teardown; and since every change to a consumer comes with an event this projection reads after
+/// it, the orders always catch up with the latest figures.
 /// <para>
-/// Computing an organization's orders costs the same however few of its consumers changed, so while
-/// the projection keeps up with live events it computes them at most every <see cref="MinimumInterval"/>,
-/// or four times as long as the last computation took, leaving the rest of the time to the write
-/// path; the events that arrive meanwhile join the next page. The clock decides only when rows are
-/// written, never what they hold. Pages of old events (a rebuild, a catch-up) are never held back.
+/// Computing an organization's orders costs the same however few of its consumers changed, so
+/// while the projection keeps up with live events it computes them at most every
+/// <see cref="MinimumInterval"/>, or four times as long as the last computation took. A page that
+/// comes sooner is left for a later one when more events of its types are already stored (the
+/// daemon hands them over in pages as small as one post); the page that reaches the newest waits
+/// for its turn. The clock decides only when rows are written, never what they hold. Pages of old
+/// events (a rebuild, a catch-up) are never held back.
 /// </para>
 /// </summary>
 public sealed class ConsumerRankingProjection : ProjectionBase, IProjection
 {
     public const string ProjectionName = "consumer_ranking";
-    public static readonly TimeSpan MinimumInterval = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan MinimumInterval = TimeSpan.FromMilliseconds(300);
 
     /// <summary>A page whose newest event is older than this is catching up. Generous, since an event's timestamp is its transaction's start.</summary>
     private static readonly TimeSpan CatchingUp = TimeSpan.FromSeconds(10);
 
     private readonly TimeProvider _clock;
     private DateTimeOffset _next = DateTimeOffset.MinValue;
+
+    /// <summary>Named by pages left for a later one. Held in memory only, so a new instance starts by computing every organization's orders.</summary>
+    private HashSet<Guid>? _deferred;
+
+    /// <summary>Computed by the last page, up to which event: if that page comes again (its commit failed), they are owed again.</summary>
+    private (HashSet<Guid> Organizations, long Through) _written = ([], -1);
 
     public ConsumerRankingProjection(TimeProvider? clock = null)
     {
@@ -43,16 +55,71 @@ public sealed class ConsumerRankingProjection : ProjectionBase, IProjection
 
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        var organizations = Named(events).Distinct().ToList();
-        if (organizations.Count == 0) return;
+        _deferred ??= await OwedAtStartAsync(operations, cancellation);
+        if (events.Count == 0) return;
+        if (events[0].Sequence <= _written.Through) _deferred.UnionWith(_written.Organizations);
+        _deferred.UnionWith(Named(events));
+        _written = ([], events[^1].Sequence);
+        if (_deferred.Count == 0)
+        {
+            ConsumerRankingTable.QueuePosition(operations, events[^1].Sequence);
+            return;
+        }
+
         var now = _clock.GetUtcNow();
         var live = now - events[^1].Timestamp < CatchingUp;
-        if (live && _next > now) await Task.Delay(_next - now, _clock, cancellation);
+        if (live && _next > now)
+        {
+            if (await MoreStoredAsync(operations, events[^1].Sequence, cancellation)) return;
+            await Task.Delay(_next - now, _clock, cancellation);
+        }
 
+        // The consumer rows read next reflect every event up to the high-water mark read first (each
+        // event was committed with its consumer's row), including events this page has not reached.
+        var through = Math.Max(events[^1].Sequence, await HighWaterMarkAsync(operations, cancellation));
         var started = _clock.GetTimestamp();
-        await ConsumerRankingTable.RefreshAsync(operations, organizations, cancellation);
+        await ConsumerRankingTable.RefreshAsync(operations, _deferred, cancellation);
+        ConsumerRankingTable.QueuePosition(operations, through);
         var took = _clock.GetElapsedTime(started);
         _next = _clock.GetUtcNow() + (4 * took > MinimumInterval ? 4 * took : MinimumInterval);
+        _written = (_deferred, events[^1].Sequence);
+        _deferred = [];
+    }
+
+    /// <summary>The daemon's high-water mark: every event up to it is committed.</summary>
+    private static async Task<long> HighWaterMarkAsync(IDocumentOperations operations, CancellationToken ct)
+    {
+        await using var reader = await operations.ExecuteReaderAsync(new NpgsqlCommand(
+            $"select last_seq_id from {LedgerSchema.Name}.mt_event_progression where name = 'HighWaterMark'"), ct);
+        return await reader.ReadAsync(ct) ? reader.GetInt64(0) : 0;
+    }
+
+    /// <summary>Whether events of this projection's types are stored after <paramref name="sequence"/>, so a later page will come.</summary>
+    private async Task<bool> MoreStoredAsync(IDocumentOperations operations, long sequence, CancellationToken ct)
+    {
+        var graph = (EventGraph)((StoreOptions)operations.DocumentStore.Options).Events;
+        var command = new NpgsqlCommand($"select exists (select 1 from {LedgerSchema.Name}.mt_events where seq_id > $1 and type = any($2))")
+        {
+            Parameters = { new NpgsqlParameter { Value = sequence }, new NpgsqlParameter { Value = IncludedEventTypes.Select(t => graph.EventMappingFor(t).EventTypeName).ToArray() } },
+        };
+        await using var reader = await operations.ExecuteReaderAsync(command, ct);
+        return await reader.ReadAsync(ct) && reader.GetBoolean(0);
+    }
+
+    /// <summary>
+    /// Every organization with listed consumers or stored orders: a computation is owed to them when
+    /// this instance starts, since an instance before it may have left some for a page it never saw.
+    /// </summary>
+    private static async Task<HashSet<Guid>> OwedAtStartAsync(IDocumentOperations operations, CancellationToken ct)
+    {
+        var ranked = new HashSet<Guid>();
+        await using var reader = await operations.ExecuteReaderAsync(new NpgsqlCommand(
+            $"""
+            select organization_id from {OrganizationUsageTable.Name} where active_consumers > 0
+            union select organization_id from {ConsumerRankingTable.Name} where chunk = 0
+            """), ct);
+        while (await reader.ReadAsync(ct)) ranked.Add(reader.GetGuid(0));
+        return ranked;
     }
 
     private static IEnumerable<Guid> Named(IReadOnlyList<IEvent> events)

@@ -37,6 +37,24 @@ public static class ConsumerRankingTable
         return table;
     }
 
+    /// <summary>
+    /// Up to which event the stored orders reflect every consumer an event named. The projection's
+    /// own position can run ahead of it while it leaves pages for a later computation, so this is
+    /// how far behind a reader of the list is.
+    /// </summary>
+    public const string Position = LedgerSchema.Name + ".consumer_ranking_position";
+
+    public static Table PositionDefinition()
+    {
+        var table = new Table(Position);
+        table.AddColumn<bool>("singleton").AsPrimaryKey().DefaultValueByExpression("true");
+        table.AddColumn<long>("through").NotNull();
+        return table;
+    }
+
+    public static void QueuePosition(IDocumentOperations operations, long sequence) => operations.QueueSqlCommand(
+        $"insert into {Position} (singleton, through) values (true, ?) on conflict (singleton) do update set through = excluded.through", sequence);
+
     /// <summary>The sort keys of the consumer row <paramref name="c"/>, named as the list sorts by them (a never active consumer first).</summary>
     public static string RowOf(string c) =>
         $"{c}.organization_id, {c}.end_user_id, {c}.requests, {c}.input_tokens + {c}.output_tokens total_tokens, " +
