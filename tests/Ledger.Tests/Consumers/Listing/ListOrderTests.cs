@@ -80,9 +80,16 @@ public sealed class ListOrderTests(LedgerApp app)
         var byName = Enumerable.Range(0, count).Select(i => $"c{i:D5}").ToList();
         Assert.Equal(byName.Skip(975).Take(25), Ids(await List(org, "&sort=end_user_id&order=asc&page=40")));
         Assert.Equal(byName.Skip(1000).Take(25), Ids(await List(org, "&sort=end_user_id&order=asc&page=41")));
-        byName.Reverse();
-        Assert.Equal(byName.Skip(50).Take(25), Ids(await List(org, "&sort=end_user_id&order=desc&page=3")));
-        Assert.Equal(byName.Skip(1050).Take(10), Ids(await List(org, "&sort=end_user_id&order=desc&page=43")));
+
+        // The pages are the stored order's: store a known one (names shuffled) and read it back both ways.
+        var stored = byName.OrderBy(n => n.GetHashCode()).ToList();
+        await StoreOrderAsync(org.Id, "end_user_id", stored);
+        Assert.Equal(stored.Skip(975).Take(25), Ids(await List(org, "&sort=end_user_id&order=asc&page=40")));
+        Assert.Equal(stored.Skip(1000).Take(25), Ids(await List(org, "&sort=end_user_id&order=asc&page=41")));
+        stored.Reverse();
+        Assert.Equal(stored.Skip(50).Take(25), Ids(await List(org, "&sort=end_user_id&order=desc&page=3")));
+        Assert.Equal(stored.Skip(975).Take(25), Ids(await List(org, "&sort=end_user_id&order=desc&page=40")));
+        Assert.Equal(stored.Skip(1050).Take(10), Ids(await List(org, "&sort=end_user_id&order=desc&page=43")));
         Assert.Empty(Ids(await List(org, "&sort=end_user_id&order=desc&page=44")));
 
         // Every page of the spend order, read backwards, is the whole list in order: each consumer once.
@@ -143,6 +150,19 @@ public sealed class ListOrderTests(LedgerApp app)
     {
         var page = await List(org, "");
         return (page.GetProperty("total").GetInt64(), page.GetProperty("consumers").GetArrayLength());
+    }
+
+    private async Task StoreOrderAsync(Guid org, string sort, List<string> ids)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(app.ConnectionString);
+        for (var chunk = 0; chunk * ConsumerRankingTable.ChunkSize < ids.Count; chunk++)
+        {
+            await using var command = dataSource.CreateCommand(
+                $"update {ConsumerRankingTable.Name} set end_user_ids = $4 where organization_id = $1 and sort_key = $2 and chunk = $3");
+            foreach (var value in new object[] { org, sort, chunk, ids.Skip(chunk * ConsumerRankingTable.ChunkSize).Take(ConsumerRankingTable.ChunkSize).ToArray() })
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
     }
 
     private async Task ExecuteAsync(string sql, Guid org)
