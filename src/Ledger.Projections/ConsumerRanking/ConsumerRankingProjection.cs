@@ -44,6 +44,9 @@ public sealed class ConsumerRankingProjection : ProjectionBase, IProjection
     /// <summary>Computed by the last page, up to which event: if that page comes again (its commit failed), they are owed again.</summary>
     private (HashSet<Guid> Organizations, long Through) _written = ([], -1);
 
+    /// <summary>The stored names of this projection's event types, looked up once.</summary>
+    private string[]? _typeNames;
+
     public ConsumerRankingProjection(TimeProvider? clock = null)
     {
         _clock = clock ?? TimeProvider.System;
@@ -89,8 +92,8 @@ public sealed class ConsumerRankingProjection : ProjectionBase, IProjection
     /// <summary>The daemon's high-water mark: every event up to it is committed.</summary>
     private static async Task<long> HighWaterMarkAsync(IDocumentOperations operations, CancellationToken ct)
     {
-        await using var reader = await operations.ExecuteReaderAsync(new NpgsqlCommand(
-            $"select last_seq_id from {LedgerSchema.Name}.mt_event_progression where name = 'HighWaterMark'"), ct);
+        await using var command = new NpgsqlCommand($"select last_seq_id from {LedgerSchema.Name}.mt_event_progression where name = 'HighWaterMark'");
+        await using var reader = await operations.ExecuteReaderAsync(command, ct);
         return await reader.ReadAsync(ct) ? reader.GetInt64(0) : 0;
     }
 
@@ -98,9 +101,10 @@ public sealed class ConsumerRankingProjection : ProjectionBase, IProjection
     private async Task<bool> MoreStoredAsync(IDocumentOperations operations, long sequence, CancellationToken ct)
     {
         var graph = (EventGraph)((StoreOptions)operations.DocumentStore.Options).Events;
-        var command = new NpgsqlCommand($"select exists (select 1 from {LedgerSchema.Name}.mt_events where seq_id > $1 and type = any($2))")
+        _typeNames ??= [.. IncludedEventTypes.Select(t => graph.EventMappingFor(t).EventTypeName)];
+        await using var command = new NpgsqlCommand($"select exists (select 1 from {LedgerSchema.Name}.mt_events where seq_id > $1 and type = any($2))")
         {
-            Parameters = { new NpgsqlParameter { Value = sequence }, new NpgsqlParameter { Value = IncludedEventTypes.Select(t => graph.EventMappingFor(t).EventTypeName).ToArray() } },
+            Parameters = { new NpgsqlParameter { Value = sequence }, new NpgsqlParameter { Value = _typeNames } },
         };
         await using var reader = await operations.ExecuteReaderAsync(command, ct);
         return await reader.ReadAsync(ct) && reader.GetBoolean(0);
@@ -113,11 +117,12 @@ public sealed class ConsumerRankingProjection : ProjectionBase, IProjection
     private static async Task<HashSet<Guid>> OwedAtStartAsync(IDocumentOperations operations, CancellationToken ct)
     {
         var ranked = new HashSet<Guid>();
-        await using var reader = await operations.ExecuteReaderAsync(new NpgsqlCommand(
+        await using var command = new NpgsqlCommand(
             $"""
             select organization_id from {OrganizationUsageTable.Name} where active_consumers > 0
             union select organization_id from {ConsumerRankingTable.Name} where chunk = 0
-            """), ct);
+            """);
+        await using var reader = await operations.ExecuteReaderAsync(command, ct);
         while (await reader.ReadAsync(ct)) ranked.Add(reader.GetGuid(0));
         return ranked;
     }

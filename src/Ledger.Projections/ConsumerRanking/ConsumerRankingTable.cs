@@ -93,7 +93,7 @@ public static class ConsumerRankingTable
 
     private static async Task<List<ConsumerListOrder.Figures>> ListedAsync(IDocumentOperations operations, Guid org, CancellationToken ct)
     {
-        var command = new NpgsqlCommand(
+        await using var command = new NpgsqlCommand(
             $"select end_user_id, requests, input_tokens + output_tokens, total_spend, last_active from {ConsumersTable.Name} where organization_id = $1 and retired_at is null")
         { Parameters = { new NpgsqlParameter { Value = org } } };
         var consumers = new List<ConsumerListOrder.Figures>();
