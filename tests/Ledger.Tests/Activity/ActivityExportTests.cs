@@ -113,6 +113,7 @@ public sealed class ActivityExportTests(LedgerApp app)
     [InlineData("limit=0", "limit")]
     [InlineData("cursor=not-a-cursor", "cursor")]
     [InlineData("start_date=2026-13-01", "start_date")]
+    [InlineData("end_date=2026/01/01", "must be a date as YYYY-MM-DD")]
     public async Task bad_parameters_are_refused_with_400(string query, string mentioned)
     {
         var org = await app.Scenarios.OrganizationAsync();

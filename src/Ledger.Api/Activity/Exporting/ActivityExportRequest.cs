@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using FluentValidation;
-using Ledger.Api.Consumers.Activity;
 using Ledger.Api.Validation;
 
 namespace Ledger.Api.Activity.Exporting;
@@ -62,10 +61,8 @@ public sealed class ActivityExportRequestValidator : AbstractValidator<ActivityE
         RuleFor(r => r.User).Identifier().When(r => r.User is not null);
         RuleFor(r => r.KeyId).Identifier().When(r => r.KeyId is not null);
         RuleFor(r => r.Model).MaximumLength(200).When(r => r.Model is not null);
-        RuleFor(r => r.StartDate).Must(d => ActivityRequest.Day(d) is not null).When(r => r.StartDate is not null)
-            .WithMessage("'start_date' must be a date as YYYY-MM-DD.");
-        RuleFor(r => r.EndDate).Must(d => ActivityRequest.Day(d) is not null).When(r => r.EndDate is not null)
-            .WithMessage("'end_date' must be a date as YYYY-MM-DD.");
+        RuleFor(r => r.StartDate).Day();
+        RuleFor(r => r.EndDate).Day();
         RuleFor(r => r.Limit).InclusiveBetween(1, ActivityExportRequest.MaxLimit).When(r => r.Limit is not null)
             .WithMessage($"'limit' must be a whole number from 1 to {ActivityExportRequest.MaxLimit}.");
         RuleFor(r => r.Cursor).Must(c => ActivityExportRequest.Position.Decode(c) is not null).When(r => r.Cursor is not null)

@@ -1,4 +1,4 @@
-using Ledger.Api.Consumers.Activity;
+using Ledger.Api.Validation;
 using Ledger.Projections.SpendLog;
 using Ledger.Projections.Storage;
 using Npgsql;
@@ -20,8 +20,8 @@ public sealed class SpendLogQuery(NpgsqlDataSource dataSource, TimeProvider cloc
         Guid organizationId, ActivityExportRequest request, string[]? keys, CancellationToken ct)
     {
         var windowStart = RetentionWindow.Start(clock.GetUtcNow());
-        var from = ActivityRequest.Day(request.StartDate) is { } start && Midnight(start) > windowStart ? Midnight(start) : windowStart;
-        DateTimeOffset? until = ActivityRequest.Day(request.EndDate) is { } end ? Midnight(end.AddDays(1)) : null;
+        var from = DayRules.Parse(request.StartDate) is { } start && Midnight(start) > windowStart ? Midnight(start) : windowStart;
+        DateTimeOffset? until = DayRules.Parse(request.EndDate) is { } end ? Midnight(end.AddDays(1)) : null;
         var after = ActivityExportRequest.Position.Decode(request.Cursor);
         var limit = request.Limit ?? ActivityExportRequest.DefaultLimit;
 

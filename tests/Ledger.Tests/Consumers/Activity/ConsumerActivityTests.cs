@@ -120,6 +120,7 @@ public sealed class ConsumerActivityTests(LedgerApp app)
     [InlineData("start_date=2026-03-02&end_date=2026-03-01", "end_date")]
     [InlineData("start_date=2026-02-30", "start_date")]
     [InlineData("end_date=yesterday", "end_date")]
+    [InlineData("start_date=2026-1-5", "must be a date as YYYY-MM-DD")]
     public async Task a_bad_range_is_refused_with_400(string range, string mentioned)
     {
         var org = await app.Scenarios.OrganizationAsync();
