@@ -20,7 +20,8 @@ namespace Ledger.Projections.ConsumerRanking;
 /// <para>
 /// Computing an organization's orders costs the same however few of its consumers changed, so
 /// while the projection keeps up with live events it computes them at most every
-/// <see cref="MinimumInterval"/>, or four times as long as the last computation took. A page that
+/// <see cref="MinimumInterval"/>, or four times as long as the last computation took, but at least
+/// every <see cref="MaximumInterval"/>, so one slow computation does not hold the next back. A page that
 /// comes sooner is left for a later one when more events of its types are already stored (the
 /// daemon hands them over in pages as small as one post); the page that reaches the newest waits
 /// for its turn. The clock decides only when rows are written, never what they hold. Pages of old
@@ -31,6 +32,9 @@ public sealed class ConsumerRankingProjection : ProjectionBase, IProjection
 {
     public const string ProjectionName = "consumer_ranking";
     public static readonly TimeSpan MinimumInterval = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>However long the last computation took (a large organization, a busy machine), the next is due within this.</summary>
+    public static readonly TimeSpan MaximumInterval = TimeSpan.FromMilliseconds(600);
 
     /// <summary>A page whose newest event is older than this is catching up. Generous, since an event's timestamp is its transaction's start.</summary>
     private static readonly TimeSpan CatchingUp = TimeSpan.FromSeconds(10);
@@ -84,7 +88,7 @@ public sealed class ConsumerRankingProjection : ProjectionBase, IProjection
         await ConsumerRankingTable.RefreshAsync(operations, _deferred, cancellation);
         ConsumerRankingTable.QueuePosition(operations, through);
         var took = _clock.GetElapsedTime(started);
-        _next = _clock.GetUtcNow() + (4 * took > MinimumInterval ? 4 * took : MinimumInterval);
+        _next = _clock.GetUtcNow() + TimeSpan.FromTicks(Math.Clamp(4 * took.Ticks, MinimumInterval.Ticks, MaximumInterval.Ticks));
         _written = (_deferred, events[^1].Sequence);
         _deferred = [];
     }
