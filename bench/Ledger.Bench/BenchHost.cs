@@ -1,12 +1,8 @@
 using Ledger.Api.Hosting;
 using Ledger.Ingest;
-using Ledger.Projections.Rebuilds;
-using Marten;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Ledger.Bench;
 
@@ -26,12 +22,6 @@ public static class BenchHost
         builder.Services.AddLedgerStore(builder.Configuration);
         builder.Services.AddLedgerIngest(builder.Configuration);
         var host = builder.Build();
-        // As an API node does at start (RebuildRequests): note that the async projections' rows will
-        // have this build's shape. Otherwise the API a bench starts later finds rows of no known shape,
-        // takes them for rows older than shapes, and rebuilds them under the bench's timed requests.
-        var store = host.Services.GetRequiredService<IDocumentStore>();
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        await ProjectionShapes.RequestRebuildsAsync(store, host.Services.GetRequiredService<NpgsqlDataSource>(), default);
         await host.StartAsync();
         return host;
     }

@@ -5,6 +5,7 @@ using Ledger.Api.Hosting;
 using Ledger.Domain.Access;
 using Ledger.Domain.Access.Tokens;
 using Ledger.Ingest.Usage.Settling;
+using Ledger.Projections.OrganizationUsage;
 using Ledger.Projections.Rebuilds;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -92,7 +93,7 @@ public static class ReadsBench
         {
             await using var dataSource = NpgsqlDataSource.Create(connection);
             await using var find = dataSource.CreateCommand(
-                "select organization_id from ledger.organization_usage where active_consumers > 0 limit 1");
+                $"select organization_id from {OrganizationUsageTable.Name} where active_consumers > 0 limit 1");
             if (await find.ExecuteScalarAsync() is not Guid org) return null;
             await using var store = new DocumentStore(StoreSetup.Options(connection));
             var (token, tokenId) = (BearerToken.New(), Guid.CreateVersion7());

@@ -12,7 +12,8 @@ namespace Ledger.Api.Hosting;
 /// leaves a row in <see cref="RebuildRequestsTable"/> and this node, polling every second, claims
 /// it, rebuilds on its own daemon (the other shards and the API go on), starts the shard again and
 /// writes down the position reached or the error. At start it also asks for the rebuilds a new
-/// release needs (<see cref="ProjectionShapes"/>).
+/// release needs (<see cref="ProjectionShapes"/>). Every host that runs the daemon has it
+/// (<see cref="StoreSetup.AddLedgerStore"/>), so every such host records the shapes its projections write.
 /// </summary>
 public sealed partial class RebuildRequests(
     IServiceProvider services, IDocumentStore store, NpgsqlDataSource dataSource, ILogger<RebuildRequests> logger) : BackgroundService
@@ -21,19 +22,31 @@ public sealed partial class RebuildRequests(
 
     private readonly string _node = $"{Environment.MachineName}:{Environment.ProcessId}";
 
+    /// <summary>
+    /// Asks for the rebuilds a new release needs before the host has started, so before any usage
+    /// can reach the daemon: a projection that has processed nothing yet gets this build's shape.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (services.GetService<IProjectionCoordinator>() is not null)
+        {
+            try
+            {
+                foreach (var projection in await ProjectionShapes.RequestRebuildsAsync(store, dataSource, cancellationToken))
+                    LogShapeChanged(logger, projection, ProjectionShapes.Current(projection));
+            }
+            catch (Exception e) when (e is NpgsqlException or PostgresException)
+            {
+                LogPollFailed(logger, e);
+            }
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Without the async daemon (Ledger:AsyncProjections = Disabled) this node runs no shard.
         if (services.GetService<IProjectionCoordinator>() is not { } coordinator) return;
-        try
-        {
-            foreach (var projection in await ProjectionShapes.RequestRebuildsAsync(store, dataSource, stoppingToken))
-                LogShapeChanged(logger, projection, ProjectionShapes.Current(projection));
-        }
-        catch (Exception e) when (e is NpgsqlException or PostgresException)
-        {
-            LogPollFailed(logger, e);
-        }
         using var timer = new PeriodicTimer(Poll);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {

@@ -71,6 +71,8 @@ public static class StoreSetup
             .ApplyAllDatabaseChangesOnStartup()
             // Async projections (the audit trail) run on exactly one node at a time; another takes over when it dies.
             .AddAsyncDaemon(configuration.GetValue("Ledger:AsyncProjections", DaemonMode.HotCold));
+        // After Marten's own start-up services (its schema migration first among them).
+        services.AddHostedService<RebuildRequests>();
         return services;
     }
 }
