@@ -8,6 +8,7 @@ using Ledger.Projections.ConsumerRanking;
 using Ledger.Projections.Consumers;
 using Ledger.Projections.ConsumerTags;
 using Ledger.Projections.DailyActivity;
+using Ledger.Projections.Failures;
 using Ledger.Projections.Keys;
 using Ledger.Projections.Members;
 using Ledger.Projections.Organizations;
@@ -17,6 +18,7 @@ using Ledger.Projections.ScopeLimits;
 using Ledger.Projections.SpendLog;
 using Ledger.Projections.Storage;
 using Marten;
+using Microsoft.Extensions.Logging;
 using Weasel.Core;
 
 namespace Ledger.Projections;
@@ -24,7 +26,7 @@ namespace Ledger.Projections;
 /// <summary>Marten configuration shared by the API, the CLI, the benchmarks and the tests.</summary>
 public static class LedgerStore
 {
-    public static void Configure(StoreOptions opts, string connectionString)
+    public static void Configure(StoreOptions opts, string connectionString, ILoggerFactory? logs = null)
     {
         opts.Connection(connectionString);
         opts.DatabaseSchemaName = LedgerSchema.Name;
@@ -52,6 +54,7 @@ public static class LedgerStore
         opts.Storage.ExtendedSchemaObjects.Add(SpendLogTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(RebuildRequestsTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(ProjectionShapes.Definition());
+        opts.Storage.ExtendedSchemaObjects.Add(ProjectionFailuresTable.Definition());
 
         // Numeric revisions, as Marten gives projected documents: the tables keep the shape they had
         // when generic projections wrote them, so existing databases need no migration.
@@ -94,7 +97,7 @@ public static class LedgerStore
         });
         // Its rows are computed from the consumer rows: a rebuild computes them again and empties
         // nothing, so the list stays whole while it runs.
-        opts.Projections.Add(new ConsumerRankingProjection(), ProjectionLifecycle.Async, ConsumerRankingProjection.ProjectionName, o =>
+        opts.Projections.Add(new ConsumerRankingProjection(logger: logs?.CreateLogger<ConsumerRankingProjection>()), ProjectionLifecycle.Async, ConsumerRankingProjection.ProjectionName, o =>
         {
             o.BatchSize = SetBasedPage;
             o.MaximumHopperSize = 4 * SetBasedPage;

@@ -1,6 +1,7 @@
 using FluentValidation;
 using Ledger.Api.Validation;
 using Ledger.Domain.Consumers;
+using Ledger.Domain.Money;
 
 namespace Ledger.Api.Consumers;
 
@@ -16,7 +17,9 @@ public static class CapRules
 
     /// <summary>Budgets in USD: from 0, or null for no cap.</summary>
     public static IRuleBuilderOptions<T, decimal?> Money<T>(this IRuleBuilder<T, decimal?> rule) =>
-        rule.InclusiveBetween(0, MaxMoney).WithMessage($"'{{PropertyName}}' must be a number from 0 to {MaxMoney}, or null for no cap.");
+        rule.InclusiveBetween(0, MaxMoney).WithMessage($"'{{PropertyName}}' must be a number from 0 to {MaxMoney}, or null for no cap.")
+            .Must(m => m is not { } v || Usd.HasAtMostPlaces(v, Usd.Scale))
+            .WithMessage($"'{{PropertyName}}' has more than {Usd.Scale} decimal places; Ledger keeps dollars to {Usd.Scale}.");
 
     public static IRuleBuilderOptions<T, string?> Notes<T>(this IRuleBuilder<T, string?> rule) =>
         rule.FreeText(ConsumerLimits.NotesMaxLength);

@@ -15,10 +15,10 @@ public static class StoreSetup
         ?? throw new InvalidOperationException(
             "No database configured: set LEDGER_DB to an Npgsql connection string, or run through ./ledger, which starts one.");
 
-    public static StoreOptions Options(string connectionString)
+    public static StoreOptions Options(string connectionString, ILoggerFactory? logs = null)
     {
         var opts = new StoreOptions();
-        LedgerStore.Configure(opts, connectionString);
+        LedgerStore.Configure(opts, connectionString, logs);
         opts.AddIngestStorage();
         return opts;
     }
@@ -65,7 +65,7 @@ public static class StoreSetup
             connectionString, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AdmissionOptions>>().Value.WriterLanes));
         services.AddSingleton(TimeProvider.System);
         services.AddHostedService<SchemaUpgrades>();
-        services.AddMarten(_ => Options(connectionString))
+        services.AddMarten(sp => Options(connectionString, sp.GetService<ILoggerFactory>()))
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()

@@ -1,3 +1,5 @@
+using Ledger.Domain.Money;
+
 namespace Ledger.Domain.Usage;
 
 /// <summary>
@@ -18,4 +20,8 @@ public sealed record UsageSettled(
     decimal CostUsd,
     UsageStatus Status,
     int? LatencyMs,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt)
+{
+    /// <summary>What the request cost under the money rule (<see cref="Usd"/>): what every fold counts, for events stored before it too.</summary>
+    public decimal Cost() => Usd.Round(CostUsd);
+}

@@ -1,3 +1,4 @@
+using Ledger.Domain.Money;
 using Ledger.Projections.Storage;
 using Weasel.Postgresql.Tables;
 
@@ -35,7 +36,7 @@ public static class AdmissionTables
         admissions.AddColumn("end_user_id", "text");
         admissions.AddColumn<string>("key_id").NotNull();
         admissions.AddColumn("team_id", "text");
-        admissions.AddColumn("estimated_cost", "numeric").NotNull();
+        admissions.AddColumn("estimated_cost", Usd.Column).NotNull();
         admissions.AddColumn("admitted_at", "timestamptz").NotNull();
         admissions.AddColumn("expires_at", "timestamptz").NotNull();
         admissions.AddColumn("closed_at", "timestamptz");
@@ -49,7 +50,7 @@ public static class AdmissionTables
         state.AddColumn("scope", "smallint").AsPrimaryKey();
         state.AddColumn<string>("scope_id").AsPrimaryKey();
         state.AddColumn("admissions", "bytea").NotNull();
-        state.AddColumn("reserved", "numeric").NotNull();
+        state.AddColumn("reserved", Usd.Column).NotNull();
         yield return state;
 
         var outbox = new Table(Outbox);

@@ -1,3 +1,4 @@
+using Ledger.Domain.Money;
 using Ledger.Projections.Storage;
 using Weasel.Postgresql.Tables;
 
@@ -23,10 +24,10 @@ public static class ScopeMeterTables
     public static IEnumerable<Table> Definitions()
     {
         var spend = Scoped(Spend);
-        spend.AddColumn("spend", "numeric").NotNull().DefaultValueByExpression("0");
+        spend.AddColumn("spend", Usd.Column).NotNull().DefaultValueByExpression("0");
         // Estimated cost of reservations closed by settlement or expiry. Open reservations of a
         // scope are what admissions reserved (admission_state.reserved) minus this.
-        spend.AddColumn("released", "numeric").NotNull().DefaultValueByExpression("0");
+        spend.AddColumn("released", Usd.Column).NotNull().DefaultValueByExpression("0");
         // Every settlement updates these rows in place; with room left in each page the updates stay
         // heap-only (HOT) and touch no index, as for the consumer totals.
         spend.KeepRoomForUpdates();
@@ -34,7 +35,7 @@ public static class ScopeMeterTables
 
         var daily = Scoped(DailySpend);
         daily.AddColumn("day", "date").AsPrimaryKey();
-        daily.AddColumn("spend", "numeric").NotNull();
+        daily.AddColumn("spend", Usd.Column).NotNull();
         daily.KeepRoomForUpdates();
         yield return daily;
 

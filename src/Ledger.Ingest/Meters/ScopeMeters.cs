@@ -56,9 +56,9 @@ public static class ScopeMeters
     {
         var byScopeAndDay = fresh
             .SelectMany(u => ScopeKey.Of(u.OrganizationId, u.EndUserId, u.KeyId, u.TeamId)
-                .Select(s => (Scope: s, Day: DateOnly.FromDateTime(u.OccurredAt.UtcDateTime), u.CostUsd, Tokens: u.InputTokens + u.OutputTokens)))
+                .Select(s => (Scope: s, Day: DateOnly.FromDateTime(u.OccurredAt.UtcDateTime), Cost: u.Cost(), Tokens: u.InputTokens + u.OutputTokens)))
             .GroupBy(r => (r.Scope, r.Day))
-            .Select(g => (g.Key.Scope, g.Key.Day, Spend: g.Sum(r => r.CostUsd), Tokens: g.Sum(r => r.Tokens)))
+            .Select(g => (g.Key.Scope, g.Key.Day, Spend: g.Sum(r => r.Cost), Tokens: g.Sum(r => r.Tokens)))
             .ToList();
         var byScope = byScopeAndDay.GroupBy(r => r.Scope)
             .Select(g => (Scope: g.Key, Spend: g.Sum(r => r.Spend), Tokens: g.Sum(r => r.Tokens))).ToList();

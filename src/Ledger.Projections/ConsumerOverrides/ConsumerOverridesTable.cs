@@ -1,3 +1,4 @@
+using Ledger.Domain.Money;
 using Ledger.Projections.Storage;
 using Weasel.Postgresql.Tables;
 
@@ -14,7 +15,7 @@ public static class ConsumerOverridesTable
         table.AddColumn<Guid>("organization_id").AsPrimaryKey();
         table.AddColumn<string>("end_user_id").AsPrimaryKey();
         CapColumns.AddTo(table);
-        table.AddColumn("markup_percentage", "numeric");
+        table.AddColumn("markup_percentage", Usd.MarkupColumn);
         table.AddColumn("notes", "text");
         table.AddColumn("updated_at", "timestamptz").NotNull();
         table.AddColumn<string>("updated_by").NotNull();

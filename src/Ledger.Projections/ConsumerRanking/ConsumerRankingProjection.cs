@@ -2,11 +2,14 @@ using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Ledger.Domain.Consumers;
 using Ledger.Domain.Usage;
+using Ledger.Projections.Failures;
 using Ledger.Projections.OrganizationUsage;
 using Ledger.Projections.Storage;
 using Marten;
 using Marten.Events;
 using Marten.Events.Projections;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Ledger.Projections.ConsumerRanking;
@@ -51,9 +54,12 @@ public sealed class ConsumerRankingProjection : ProjectionBase, IProjection
     /// <summary>The stored names of this projection's event types, looked up once.</summary>
     private string[]? _typeNames;
 
-    public ConsumerRankingProjection(TimeProvider? clock = null)
+    private readonly ILogger _logger;
+
+    public ConsumerRankingProjection(TimeProvider? clock = null, ILogger? logger = null)
     {
         _clock = clock ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
         Name = ProjectionName;
         IncludeType<UsageSettled>();
         IncludeType<ConsumerRegistered>();
@@ -85,7 +91,13 @@ public sealed class ConsumerRankingProjection : ProjectionBase, IProjection
         // event was committed with its consumer's row), including events this page has not reached.
         var through = Math.Max(events[^1].Sequence, await HighWaterMarkAsync(operations, cancellation));
         var started = _clock.GetTimestamp();
-        await ConsumerRankingTable.RefreshAsync(operations, _deferred, cancellation);
+        var failed = await ConsumerRankingTable.RefreshAsync(operations, _deferred, cancellation);
+        foreach (var (organization, error) in failed)
+        {
+            _logger.LogError(error, "{Projection} skipped organization {OrganizationId}: its consumer rows could not be ordered", ProjectionName, organization);
+            ProjectionFailuresTable.QueueFailed(operations, ProjectionName, organization, error);
+        }
+        ProjectionFailuresTable.QueueRecovered(operations, ProjectionName, [.. _deferred.Where(o => !failed.ContainsKey(o))]);
         ConsumerRankingTable.QueuePosition(operations, through);
         var took = _clock.GetElapsedTime(started);
         _next = _clock.GetUtcNow() + TimeSpan.FromTicks(Math.Clamp(4 * took.Ticks, MinimumInterval.Ticks, MaximumInterval.Ticks));

@@ -62,33 +62,50 @@ public static class ConsumerRankingTable
 
     /// <summary>
     /// Reads the listed consumers of each organization as they are now and queues their orders'
-    /// chunks: each written only when it differs, the chunks past the end deleted.
+    /// chunks: each written only when it differs, the chunks past the end deleted. An organization
+    /// whose rows cannot be read or sorted is skipped and returned with its error, so that it does not
+    /// hold back the others; a database error is not its own and fails the whole page, to be retried.
     /// </summary>
-    public static async Task RefreshAsync(IDocumentOperations operations, IEnumerable<Guid> organizations, CancellationToken ct)
+    public static async Task<IReadOnlyDictionary<Guid, Exception>> RefreshAsync(
+        IDocumentOperations operations, IEnumerable<Guid> organizations, CancellationToken ct)
     {
+        var failed = new Dictionary<Guid, Exception>();
         foreach (var org in organizations)
         {
-            var consumers = await ListedAsync(operations, org, ct);
-            var chunks = (consumers.Count + ChunkSize - 1) / ChunkSize;
-            if (chunks > 0)
+            try
             {
-                var rows = new List<object>(ConsumerListOrder.Keys.Length * chunks * 5);
-                foreach (var key in ConsumerListOrder.Keys)
-                {
-                    var order = ConsumerListOrder.Sort(consumers, key);
-                    for (var chunk = 0; chunk < chunks; chunk++)
-                        rows.AddRange([org, key, chunk, consumers.Count, order[(chunk * ChunkSize)..Math.Min(order.Length, (chunk + 1) * ChunkSize)]]);
-                }
-                operations.QueueSqlCommand(
-                    $"""
-                    insert into {Name} as t (organization_id, sort_key, chunk, members, end_user_ids)
-                    values {string.Join(", ", Enumerable.Repeat("(?, ?, ?, ?, ?::text[])", rows.Count / 5))}
-                    on conflict (organization_id, sort_key, chunk) do update set members = excluded.members, end_user_ids = excluded.end_user_ids
-                    where (t.members, t.end_user_ids) is distinct from (excluded.members, excluded.end_user_ids)
-                    """, [.. rows]);
+                await RefreshAsync(operations, org, ct);
             }
-            operations.QueueSqlCommand($"delete from {Name} where organization_id = ? and chunk >= ?", org, chunks);
+            catch (Exception e) when (e is not (OperationCanceledException or NpgsqlException))
+            {
+                failed[org] = e;
+            }
         }
+        return failed;
+    }
+
+    private static async Task RefreshAsync(IDocumentOperations operations, Guid org, CancellationToken ct)
+    {
+        var consumers = await ListedAsync(operations, org, ct);
+        var chunks = (consumers.Count + ChunkSize - 1) / ChunkSize;
+        if (chunks > 0)
+        {
+            var rows = new List<object>(ConsumerListOrder.Keys.Length * chunks * 5);
+            foreach (var key in ConsumerListOrder.Keys)
+            {
+                var order = ConsumerListOrder.Sort(consumers, key);
+                for (var chunk = 0; chunk < chunks; chunk++)
+                    rows.AddRange([org, key, chunk, consumers.Count, order[(chunk * ChunkSize)..Math.Min(order.Length, (chunk + 1) * ChunkSize)]]);
+            }
+            operations.QueueSqlCommand(
+                $"""
+                insert into {Name} as t (organization_id, sort_key, chunk, members, end_user_ids)
+                values {string.Join(", ", Enumerable.Repeat("(?, ?, ?, ?, ?::text[])", rows.Count / 5))}
+                on conflict (organization_id, sort_key, chunk) do update set members = excluded.members, end_user_ids = excluded.end_user_ids
+                where (t.members, t.end_user_ids) is distinct from (excluded.members, excluded.end_user_ids)
+                """, [.. rows]);
+        }
+        operations.QueueSqlCommand($"delete from {Name} where organization_id = ? and chunk >= ?", org, chunks);
     }
 
     private static async Task<List<ConsumerListOrder.Figures>> ListedAsync(IDocumentOperations operations, Guid org, CancellationToken ct)

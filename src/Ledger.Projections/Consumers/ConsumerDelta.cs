@@ -53,7 +53,7 @@ internal sealed class ConsumerDelta(Guid organizationId, string endUserId)
         Requests++;
         InputTokens += u.InputTokens;
         OutputTokens += u.OutputTokens;
-        Spend += u.CostUsd;
+        Spend += u.Cost();
         if (u.OccurredAt < FirstSeen) FirstSeen = u.OccurredAt;
         if (LastActive is null || u.OccurredAt > LastActive) LastActive = u.OccurredAt;
         Keys.Add(u.KeyId);

@@ -1,3 +1,4 @@
+using Ledger.Domain.Money;
 using Ledger.Projections.Storage;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
@@ -21,7 +22,7 @@ public static class ConsumersTable
         table.AddColumn<long>("requests").NotNull().DefaultValue(0L);
         table.AddColumn<long>("input_tokens").NotNull().DefaultValue(0L);
         table.AddColumn<long>("output_tokens").NotNull().DefaultValue(0L);
-        table.AddColumn("total_spend", "numeric").NotNull().DefaultValueByExpression("0");
+        table.AddColumn("total_spend", Usd.Column).NotNull().DefaultValueByExpression("0");
         table.AddColumn("first_seen", "timestamptz").NotNull();
         table.AddColumn("last_active", "timestamptz");
         // Null only until the ConsumerRegistered event of a consumer first seen in this batch is folded in.

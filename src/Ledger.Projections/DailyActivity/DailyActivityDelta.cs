@@ -49,13 +49,13 @@ internal sealed record DailyActivityDelta(
                         day.Requests++;
                         day.InputTokens += u.InputTokens;
                         day.OutputTokens += u.OutputTokens;
-                        day.Spend += u.CostUsd;
+                        day.Spend += u.Cost();
                         if (u.Status is UsageStatus.Success) day.Successes++;
                         else day.Errors++;
                         var model = models.TryGetValue((key, u.Model), out var m) ? m : models[(key, u.Model)] = new ModelDay(key, u.Model);
                         model.Requests++;
                         model.TotalTokens += u.InputTokens + u.OutputTokens;
-                        model.Spend += u.CostUsd;
+                        model.Spend += u.Cost();
                         break;
                     }
                 case RequestRejected { EndUserId: { } user } r:

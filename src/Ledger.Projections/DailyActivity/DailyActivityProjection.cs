@@ -2,6 +2,7 @@ using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Ledger.Domain.Admissions;
 using Ledger.Domain.Consumers;
+using Ledger.Domain.Money;
 using Ledger.Domain.Usage;
 using Marten;
 using Marten.Events.Projections;
@@ -100,7 +101,7 @@ public sealed class DailyActivityProjection : ProjectionBase, IProjection
                 $"""
                 insert into {DailyActivityTables.Markups} (organization_id, end_user_id, markup_percentage) values (?, ?, ?)
                 on conflict (organization_id, end_user_id) do update set markup_percentage = excluded.markup_percentage
-                """, change.OrganizationId, change.EndUserId, percentage);
+                """, change.OrganizationId, change.EndUserId, Usd.RoundMarkup(percentage));
         else
             operations.QueueSqlCommand($"delete from {DailyActivityTables.Markups} where organization_id = ? and end_user_id = ?",
                 change.OrganizationId, change.EndUserId);

@@ -1,3 +1,4 @@
+using Ledger.Domain.Money;
 using Ledger.Projections.Storage;
 using Weasel.Postgresql.Tables;
 
@@ -35,9 +36,9 @@ public static class DailyActivityTables
         days.AddColumn<long>("requests").NotNull().DefaultValue(0L);
         days.AddColumn<long>("input_tokens").NotNull().DefaultValue(0L);
         days.AddColumn<long>("output_tokens").NotNull().DefaultValue(0L);
-        days.AddColumn("spend", "numeric").NotNull().DefaultValueByExpression("0");
+        days.AddColumn("spend", Usd.Column).NotNull().DefaultValueByExpression("0");
         // Spend as reported to the consumer: each usage's cost with the consumer's markup of that moment.
-        days.AddColumn("spend_with_markup", "numeric").NotNull().DefaultValueByExpression("0");
+        days.AddColumn("spend_with_markup", Usd.MarkedUpColumn).NotNull().DefaultValueByExpression("0");
         days.AddColumn<long>("successes").NotNull().DefaultValue(0L);
         days.AddColumn<long>("errors").NotNull().DefaultValue(0L);
         // Refusals at admission: 429 (rpm, tpm) and 402 (budgets).
@@ -51,7 +52,7 @@ public static class DailyActivityTables
         models.AddColumn<string>("model").AsPrimaryKey();
         models.AddColumn<long>("requests").NotNull().DefaultValue(0L);
         models.AddColumn<long>("total_tokens").NotNull().DefaultValue(0L);
-        models.AddColumn("spend", "numeric").NotNull().DefaultValueByExpression("0");
+        models.AddColumn("spend", Usd.Column).NotNull().DefaultValueByExpression("0");
         models.KeepRoomForUpdates();
         yield return models;
 
@@ -60,7 +61,7 @@ public static class DailyActivityTables
         months.AddColumn("month", "date").AsPrimaryKey();
         months.AddColumn<string>("end_user_id").AsPrimaryKey();
         months.AddColumn<long>("requests").NotNull().DefaultValue(0L);
-        months.AddColumn("spend", "numeric").NotNull().DefaultValueByExpression("0");
+        months.AddColumn("spend", Usd.Column).NotNull().DefaultValueByExpression("0");
         months.KeepRoomForUpdates();
         yield return months;
 
@@ -68,7 +69,7 @@ public static class DailyActivityTables
         cohorts.AddColumn<Guid>("organization_id").AsPrimaryKey();
         cohorts.AddColumn("month", "date").AsPrimaryKey();
         cohorts.AddColumn<long>("members").NotNull().DefaultValue(0L);
-        cohorts.AddColumn("spend", "numeric").NotNull().DefaultValueByExpression("0");
+        cohorts.AddColumn("spend", Usd.Column).NotNull().DefaultValueByExpression("0");
         cohorts.AddColumn<long>("requests").NotNull().DefaultValue(0L);
         cohorts.AddColumn("requests_squared", "numeric").NotNull().DefaultValueByExpression("0");
         cohorts.KeepRoomForUpdates();
@@ -77,7 +78,7 @@ public static class DailyActivityTables
         var markups = new Table(Markups);
         markups.AddColumn<Guid>("organization_id").AsPrimaryKey();
         markups.AddColumn<string>("end_user_id").AsPrimaryKey();
-        markups.AddColumn("markup_percentage", "numeric").NotNull();
+        markups.AddColumn("markup_percentage", Usd.MarkupColumn).NotNull();
         yield return markups;
     }
 

@@ -28,8 +28,8 @@ public sealed class OrganizationUsageProjection : IProjection
                     row.Requests++;
                     row.Input += u.InputTokens;
                     row.Output += u.OutputTokens;
-                    row.Spend += u.CostUsd;
-                    if (u.EndUserId is null) { row.Unattributed++; row.UnattributedSpend += u.CostUsd; }
+                    row.Spend += u.Cost();
+                    if (u.EndUserId is null) { row.Unattributed++; row.UnattributedSpend += u.Cost(); }
                     break;
                 case ConsumerRegistered r: For(r.OrganizationId).ActiveConsumers++; break;
                 case ConsumerRetired r: For(r.OrganizationId).ActiveConsumers--; break;

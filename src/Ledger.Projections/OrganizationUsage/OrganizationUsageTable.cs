@@ -1,3 +1,4 @@
+using Ledger.Domain.Money;
 using Ledger.Projections.Consumers;
 using Ledger.Projections.Storage;
 using Weasel.Postgresql.Tables;
@@ -20,9 +21,9 @@ public static class OrganizationUsageTable
         table.AddColumn<long>("requests").NotNull().DefaultValue(0L);
         table.AddColumn<long>("input_tokens").NotNull().DefaultValue(0L);
         table.AddColumn<long>("output_tokens").NotNull().DefaultValue(0L);
-        table.AddColumn("total_spend", "numeric").NotNull().DefaultValueByExpression("0");
+        table.AddColumn("total_spend", Usd.Column).NotNull().DefaultValueByExpression("0");
         table.AddColumn<long>("unattributed_requests").NotNull().DefaultValue(0L);
-        table.AddColumn("unattributed_spend", "numeric").NotNull().DefaultValueByExpression("0");
+        table.AddColumn("unattributed_spend", Usd.Column).NotNull().DefaultValueByExpression("0");
         // Registered and not retired: the consumer list's total when it is not searched or scoped.
         table.AddColumn<long>("active_consumers").NotNull().DefaultValue(0L);
         // Every write transaction adds to its organization's row.

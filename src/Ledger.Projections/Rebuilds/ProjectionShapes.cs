@@ -1,4 +1,5 @@
 using Ledger.Projections.DailyActivity;
+using Ledger.Projections.SpendLog;
 using Ledger.Projections.Storage;
 using Marten;
 using Npgsql;
@@ -20,8 +21,10 @@ public static class ProjectionShapes
     /// <summary>The async projections whose shape has changed since shapes were kept, and the shape this build writes.</summary>
     private static readonly Dictionary<string, int> Changed = new()
     {
-        // 2: spend with markup, and the monthly cohort statistics.
-        [DailyActivityProjection.ProjectionName] = 2,
+        // 2: spend with markup, and the monthly cohort statistics. 3: the money rule (costs to 10 places, markup exact).
+        [DailyActivityProjection.ProjectionName] = 3,
+        // 2: the money rule.
+        [SpendLogProjection.ProjectionName] = 2,
     };
 
     /// <summary>The shape this build writes for <paramref name="projection"/>: 1 unless it has changed.</summary>

@@ -41,7 +41,7 @@ public sealed class SpendLogProjection : ProjectionBase, IProjection
             usage.Select(u => u.KeyId).ToArray(),
             usage.Select(u => u.InputTokens).ToArray(),
             usage.Select(u => u.OutputTokens).ToArray(),
-            usage.Select(u => u.CostUsd).ToArray(),
+            usage.Select(u => u.Cost()).ToArray(),
             usage.Select(u => u.Status.ToString().ToLowerInvariant()).ToArray(),
             usage.Select(u => u.OccurredAt.ToUniversalTime()).ToArray());
         return Task.CompletedTask;

@@ -1,3 +1,4 @@
+using Ledger.Domain.Money;
 using Ledger.Projections.Storage;
 using Weasel.Postgresql.Tables;
 
@@ -21,7 +22,7 @@ public static class SpendLogTable
         table.AddColumn<string>("key_id").NotNull();
         table.AddColumn<long>("input_tokens").NotNull();
         table.AddColumn<long>("output_tokens").NotNull();
-        table.AddColumn("cost", "numeric").NotNull();
+        table.AddColumn("cost", Usd.Column).NotNull();
         table.AddColumn<string>("status").NotNull();
         table.AddColumn("occurred_at", "timestamptz").NotNull();
         // The export pages newest first by (occurred_at, request_id); the same order is its cursor.

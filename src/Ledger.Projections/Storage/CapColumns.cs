@@ -1,3 +1,4 @@
+using Ledger.Domain.Money;
 using Weasel.Postgresql.Tables;
 
 namespace Ledger.Projections.Storage;
@@ -9,9 +10,9 @@ public static class CapColumns
     {
         table.AddColumn("rpm_limit", "bigint");
         table.AddColumn("tpm_limit", "bigint");
-        table.AddColumn("max_budget", "numeric");
+        table.AddColumn("max_budget", Usd.Column);
         table.AddColumn("budget_duration", "text");
-        table.AddColumn("period_budget", "numeric");
+        table.AddColumn("period_budget", Usd.Column);
         table.AddColumn("period_start", "timestamptz");
         table.AddColumn("period_end", "timestamptz");
     }

@@ -1,6 +1,7 @@
 using FluentValidation;
 using Ledger.Domain.Admissions;
 using Ledger.Domain.Consumers;
+using Ledger.Domain.Money;
 using Ledger.Ingest.Usage.Settling;
 
 namespace Ledger.Api.Admissions.Admitting;
@@ -12,7 +13,7 @@ public sealed record AdmissionPost(
     /// <summary>The request to decide; call only on a validated post.</summary>
     public AdmissionRequest ToRequest(Guid organizationId, ReservedIdentifiers reserved) => new(
         organizationId, RequestId!, KeyId!, string.IsNullOrEmpty(TeamId) ? null : TeamId, reserved.Attribute(User), Model!,
-        EstimatedInputTokens, EstimatedCostUsd ?? 0m);
+        EstimatedInputTokens, Usd.Round(EstimatedCostUsd ?? 0m));
 }
 
 public sealed class AdmissionPostValidator : AbstractValidator<AdmissionPost>

@@ -28,7 +28,7 @@ public sealed class ConsumerActivityQuery(NpgsqlDataSource dataSource)
             """, organizationId, endUserId, keys));
         batch.BatchCommands.Add(SqlBatch.Command(
             $"""
-            select day, requests, input_tokens, output_tokens, spend, successes, errors, rate_rejections + budget_rejections, spend_with_markup
+            select day, requests, input_tokens, output_tokens, spend, successes, errors, rate_rejections + budget_rejections, round(spend_with_markup, 10)
             from {DailyActivityTables.Days} where organization_id = $1 and end_user_id = $2 and day between $3 and $4
             """, organizationId, endUserId, first, last));
         batch.BatchCommands.Add(SqlBatch.Command(

@@ -1,6 +1,7 @@
 using FluentValidation;
 using Ledger.Api.Validation;
 using Ledger.Domain.Consumers;
+using Ledger.Domain.Money;
 
 namespace Ledger.Api.Consumers.Overriding;
 
@@ -28,7 +29,9 @@ public sealed class OverrideRequestValidator : AbstractValidator<OverrideRequest
         RuleFor(r => r.TpmLimit).Rate();
         RuleFor(r => r.MaxBudget).Money();
         RuleFor(r => r.MarkupPercentage).InclusiveBetween(0, MaxMarkup)
-            .WithMessage($"'markup_percentage' must be a number from 0 to {MaxMarkup}, or null for no markup.");
+            .WithMessage($"'markup_percentage' must be a number from 0 to {MaxMarkup}, or null for no markup.")
+            .Must(m => m is not { } v || Usd.HasAtMostPlaces(v, Usd.MarkupScale))
+            .WithMessage($"'markup_percentage' has more than {Usd.MarkupScale} decimal places.");
         RuleFor(r => r.Notes).Notes();
         Include(new PeriodBudgetRules());
     }

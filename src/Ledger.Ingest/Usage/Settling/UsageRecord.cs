@@ -1,4 +1,5 @@
 using Ledger.Domain.Consumers;
+using Ledger.Domain.Money;
 using Ledger.Domain.Usage;
 
 namespace Ledger.Ingest.Usage.Settling;
@@ -34,7 +35,7 @@ public sealed record UsageRecord
         string.IsNullOrEmpty(Provider) ? null : Provider,
         InputTokens!.Value,
         OutputTokens!.Value,
-        CostUsd!.Value,
+        Usd.Round(CostUsd!.Value),
         UsageStatuses.Parse(Status!),
         LatencyMs,
         (OccurredAt ?? now).ToUniversalTime());
