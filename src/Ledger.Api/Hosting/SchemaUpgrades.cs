@@ -1,6 +1,7 @@
 using Ledger.Projections.Audit;
 using Ledger.Projections.ConsumerRanking;
 using Ledger.Projections.OrganizationUsage;
+using Ledger.Projections.Storage;
 using Marten;
 using Npgsql;
 
@@ -20,6 +21,7 @@ public sealed class SchemaUpgrades(IDocumentStore store, NpgsqlDataSource dataSo
             await using var command = dataSource.CreateCommand(upgrade);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+        await FixedScaleUpgrade.UpgradeAsync(store, dataSource, cancellationToken);
         await ConsumerRankingTable.UpgradeAsync(store, dataSource, cancellationToken);
     }
 
