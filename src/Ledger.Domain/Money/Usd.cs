@@ -25,6 +25,9 @@ public static class Usd
     /// </summary>
     public const string MarkedUpColumn = "numeric(38,16)";
 
+    /// <summary>The same amount at its smallest scale, for display: a stored 1.5000000000 shows as 1.5.</summary>
+    public static decimal Trimmed(decimal amount) => amount / 1.0000000000000000000000000000m;
+
     public static decimal Round(decimal amount) => decimal.Round(amount, Scale, MidpointRounding.AwayFromZero);
 
     public static decimal RoundMarkup(decimal percentage) => decimal.Round(percentage, MarkupScale, MidpointRounding.AwayFromZero);

@@ -75,8 +75,8 @@ public sealed class SpendPrecisionTests(LedgerApp app)
         Assert.Equal([1.5m, 0m], export.GetProperty("data").EnumerateArray().Select(r => r.GetProperty("cost_usd").GetDecimal()).OrderDescending());
         var csv = await (await org.Owner.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/v1/activity?user=c1") { Headers = { { "Accept", "text/csv" } } }))
             .Content.ReadAsStringAsync();
-        Assert.Contains(",0.0000225000,", csv);
-        Assert.Contains(",0.0002250000,", csv);
+        Assert.Contains(",0.0000225,", csv);
+        Assert.Contains(",0.000225,", csv);
     }
 
     [Fact]

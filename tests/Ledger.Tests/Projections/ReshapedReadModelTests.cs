@@ -1,8 +1,8 @@
 using System.Net;
 using Ledger.Api.Cli;
+using Ledger.Projections.Audit;
 using Ledger.Projections.DailyActivity;
 using Ledger.Projections.Rebuilds;
-using Ledger.Projections.SpendLog;
 using Ledger.Tests.Infrastructure;
 using Npgsql;
 using static Ledger.Tests.Admissions.AdmissionsApi;
@@ -64,9 +64,9 @@ public sealed class ReshapedReadModelTests(LedgerApp app)
 
         Assert.Equal([DailyActivityProjection.ProjectionName], asked);
         // Rows from before shapes were kept are shape 1: a projection still at shape 1 needs no rebuild.
-        await ExecuteAsync($"delete from {ProjectionShapes.Name} where projection = '{SpendLogProjection.ProjectionName}'");
+        await ExecuteAsync($"delete from {ProjectionShapes.Name} where projection = '{AuditTrailProjection.ProjectionName}'");
         Assert.Empty(await ProjectionShapes.RequestRebuildsAsync(app.Store, dataSource, CancellationToken.None)); // asked once
-        Assert.Equal(1, await ScalarAsync<int>($"select version from {ProjectionShapes.Name} where projection = '{SpendLogProjection.ProjectionName}'"));
+        Assert.Equal(1, await ScalarAsync<int>($"select version from {ProjectionShapes.Name} where projection = '{AuditTrailProjection.ProjectionName}'"));
         await RebuildFinishedAsync(dataSource);
         Assert.Equal(live, await RowsAsync(org.Id));
         Assert.Equal(ProjectionShapes.Current(DailyActivityProjection.ProjectionName),

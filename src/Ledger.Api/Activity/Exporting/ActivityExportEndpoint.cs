@@ -5,6 +5,7 @@ using Ledger.Api.Auth;
 using Ledger.Api.Consumers;
 using Ledger.Api.Validation;
 using Ledger.Domain.Access;
+using Ledger.Domain.Money;
 
 namespace Ledger.Api.Activity.Exporting;
 
@@ -44,7 +45,7 @@ public static class ActivityExportEndpoint
         foreach (var r in rows)
             csv.AppendJoin(',', Field(r.RequestId), Field(r.User ?? ""), Field(r.Model), Field(r.KeyId),
                     r.InputTokens.ToString(CultureInfo.InvariantCulture), r.OutputTokens.ToString(CultureInfo.InvariantCulture),
-                    r.CostUsd.ToString(CultureInfo.InvariantCulture), r.Status, r.OccurredAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))
+                    Usd.Trimmed(r.CostUsd).ToString(CultureInfo.InvariantCulture), r.Status, r.OccurredAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))
                 .Append("\r\n");
         return csv.ToString();
     }

@@ -1,0 +1,19 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Ledger.Domain.Money;
+
+namespace Ledger.Api.Hosting;
+
+/// <summary>
+/// Writes amounts without the trailing zeros of their stored scale (<c>1.5</c>, not
+/// <c>1.5000000000</c>); reads JSON numbers only, as <see cref="JsonNumberHandling.Strict"/> does.
+/// </summary>
+public sealed class AmountConverter : JsonConverter<decimal>
+{
+    public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.Number && reader.TryGetDecimal(out var value)
+            ? value
+            : throw new JsonException("expected a number.");
+
+    public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) => writer.WriteNumberValue(Usd.Trimmed(value));
+}
