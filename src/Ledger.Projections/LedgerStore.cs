@@ -37,6 +37,8 @@ public static class LedgerStore
         opts.Events.UseAdvisoryLockTransaction = true;
         // Every append notifies, so the async daemon looks for new events at once instead of at its next poll.
         opts.Events.UseListenNotifyForEventAppends = true;
+        // A paused shard's reason and the event it stopped at are kept, for `ledger projections status`.
+        opts.Events.EnableExtendedProgressionTracking = true;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.SnakeCase,
             json => json.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;

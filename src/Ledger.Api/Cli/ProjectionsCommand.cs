@@ -1,5 +1,4 @@
 using Ledger.Api.Hosting;
-using Ledger.Projections.Failures;
 using Ledger.Projections.Rebuilds;
 using Marten;
 using Npgsql;
@@ -76,9 +75,8 @@ public static class ProjectionsCommand
         Console.WriteLine($"{"projection",-20} {"position",12} {"behind",12}");
         foreach (var row in rows) Console.WriteLine($"{row.Projection,-20} {row.Position,12} {row.Lag,12}");
         await using var dataSource = StoreSetup.DataSource(CliStore.ConnectionString());
-        var failures = await ProjectionFailuresTable.ReadAsync(dataSource, CancellationToken.None);
-        if (failures.Count > 0) Console.WriteLine($"{failures.Count} organization(s) skipped, retried with their next event:");
-        foreach (var f in failures) Console.WriteLine($"  {f.Projection}: organization {f.OrganizationId} at {f.FailedAt:u}: {f.Error}");
+        foreach (var problem in await ProjectionProblems.ReadAsync(dataSource, CancellationToken.None))
+            Console.WriteLine($"{problem.Projection}: {problem.What}");
         return 0;
     }
 
