@@ -64,6 +64,7 @@ secure_cluster() {
   }
 }
 
+# The app's role, made or repaired by the superuser, with the password of .data/pg.password.
 make_app_role() {
   local pw
   pw="$(password_in "$PG_APP_PASSWORD_FILE")"
@@ -91,8 +92,11 @@ create role $PG_APP_ROLE;
 commit;
 SQL
   fi
-  pg_sql "$PG_ADMIN_ROLE" postgres -c "drop role if exists ledger_upgrade" \
-    -c "alter role $PG_ADMIN_ROLE password '$(password_in "$PG_ADMIN_PASSWORD_FILE")'"
+  # Passwords go through stdin: a command line is visible to every local user.
+  pg_sql "$PG_ADMIN_ROLE" postgres <<SQL
+drop role if exists ledger_upgrade;
+alter role $PG_ADMIN_ROLE password '$(password_in "$PG_ADMIN_PASSWORD_FILE")';
+SQL
   make_app_role
   give_databases_to_app
   write_hba

@@ -44,7 +44,7 @@ sweep_orphans() {
 }
 
 stop_orphan() {
-  local dir="$1" bin port checkout
+  local dir="$1" bin port checkout done="removed"
   port="$(sed -n 's/^port = //p' "$dir/postgresql.conf" 2>/dev/null | tail -1)"
   checkout="$(cat "$dir/ledger.checkout")"
   if bin="$(pg_bin)" && as_pg_owner "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
@@ -52,9 +52,10 @@ stop_orphan() {
       echo "ledger: could not stop the orphaned cluster in $dir (port $port); left as it is" >&2
       return 1
     }
+    done="stopped and removed"
   fi
   rm -rf "$dir"
-  echo "ledger: stopped and removed the PostgreSQL cluster of $checkout (port ${port:-?}): that checkout is gone" >&2
+  echo "ledger: $done the PostgreSQL cluster of $checkout (port ${port:-?}): that checkout is gone" >&2
 }
 
 # ./ledger test stops, at its exit, the cluster that it started itself, so machines running many
