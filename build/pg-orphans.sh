@@ -66,10 +66,15 @@ stop_at_exit_if_started_here() {
 }
 
 # Leaves the cluster up when another command connected meanwhile (./ledger up in a second shell).
+# The test host's own connections may take a moment to end after it exits: up to 5 s are allowed.
 stop_if_unused() {
-  local others
-  others="$(pg_sql "$PG_APP_ROLE" postgres -tAc \
-    "select count(*) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()" 2>/dev/null || echo 0)"
+  local others tries=10
+  while others="$(pg_sql "$PG_APP_ROLE" postgres -tAc \
+    "select count(*) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()" 2>/dev/null || echo 0)" \
+    && [ "$others" != 0 ] && [ "$tries" -gt 0 ]; do
+    sleep 0.5
+    tries=$((tries - 1))
+  done
   if [ "$others" != 0 ]; then
     echo "ledger: the private PostgreSQL this run started is left running: $others other connections" >&2
     return 0

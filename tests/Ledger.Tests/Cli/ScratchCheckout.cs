@@ -47,8 +47,8 @@ public sealed class ScratchCheckout : IAsyncDisposable
     public Task<CommandResult> LedgerAsync(params string[] args) => RunAsync(Root, Path.Combine(Root, "ledger"), args);
 
     /// <summary>A bash script run in the checkout with build/postgres.sh sourced.</summary>
-    public Task<CommandResult> BashAsync(string script, string? workingDirectory = null) =>
-        RunAsync(workingDirectory ?? Root, "bash", ["-c", $"set -euo pipefail; ROOT={Root}; source \"$ROOT/build/postgres.sh\"\n{script}"]);
+    public Task<CommandResult> BashAsync(string script) =>
+        RunAsync(Root, "bash", ["-c", $"set -euo pipefail; ROOT={Root}; source \"$ROOT/build/postgres.sh\"\n{script}"]);
 
     /// <summary>The postmaster's process id while the cluster runs, otherwise null.</summary>
     public int? PostmasterPid()
