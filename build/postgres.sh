@@ -3,13 +3,18 @@
 # With LEDGER_DB set, that database is used as it is. Otherwise a private cluster lives under
 # .data/pg (git-ignored), listening on 127.0.0.1 only, on the first free port from LEDGER_PG_PORT
 # (default 55432; the choice is kept in .data/pg.port so later runs find the same cluster), with
-# trust authentication for the local `ledger` role. PostgreSQL comes from Debian's packages and
-# is installed when missing; the server refuses to run as root, so as root it runs as `postgres`.
+# password logins only (build/pg-auth.sh). PostgreSQL comes from Debian's packages and is installed
+# when missing; the server refuses to run as root, so as root it runs as `postgres`.
 
 PG_DATA_DIR="$ROOT/.data/pg"
 PG_PORT_FILE="$ROOT/.data/pg.port"
+# shellcheck source=build/pg-auth.sh
+source "$(dirname "${BASH_SOURCE[0]}")/pg-auth.sh"
+# shellcheck source=build/pg-orphans.sh
+source "$(dirname "${BASH_SOURCE[0]}")/pg-orphans.sh"
 
-redact() { sed -E 's/(Password|pwd)=[^;]*/\1=***/Ig' <<<"$1"; }
+# Hides the password of a connection string, however its key is spelled or spaced.
+redact() { sed -E 's/((password|pwd)[[:space:]]*=)[^;]*/\1***/Ig' <<<"$1"; }
 
 pg_bin() {
   local dir
@@ -81,7 +86,7 @@ start_cluster() {
     echo "$PG_PORT" >"$PG_PORT_FILE"
     echo "ledger: creating a private PostgreSQL cluster in .data/pg (port $PG_PORT)" >&2
     make_data_dir
-    as_pg_owner "$bin/initdb" -D "$(pg_data)" -U ledger --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    init_cluster "$bin"
     cat >>"$PG_DATA_DIR/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
@@ -96,22 +101,24 @@ checkpoint_timeout = 15min
 CONF
   fi
   PG_PORT="$(cat "$PG_PORT_FILE" 2>/dev/null || sed -n 's/^port = //p' "$PG_DATA_DIR/postgresql.conf" | tail -1)"
+  tag_checkout
   if ! as_pg_owner "$bin/pg_ctl" -D "$(pg_data)" status >/dev/null 2>&1; then
     reserve_huge_pages "$bin"
     as_pg_owner "$bin/pg_ctl" -D "$(pg_data)" -l "$(pg_data)/server.log" -w -t 60 start >/dev/null \
       || { echo "ledger: PostgreSQL did not start; see .data/pg/server.log" >&2; exit 1; }
+    PG_STARTED_HERE=1
   fi
+  secure_cluster
 }
 
 ensure_database() {
   if [ -n "${LEDGER_DB:-}" ]; then export LEDGER_DB; return; fi
+  sweep_orphans
   start_cluster
-  local psql
-  psql="$(pg_bin)/psql"
-  if ! "$psql" -h 127.0.0.1 -p "$PG_PORT" -U ledger -d postgres -tAc "select 1 from pg_database where datname='$1'" | grep -q 1; then
-    "$psql" -h 127.0.0.1 -p "$PG_PORT" -U ledger -d postgres -qc "create database $1" >/dev/null
+  if ! pg_sql "$PG_APP_ROLE" postgres -tAc "select 1 from pg_database where datname='$1'" | grep -q 1; then
+    pg_sql "$PG_APP_ROLE" postgres -c "create database $1" >/dev/null
   fi
-  export LEDGER_DB="Host=127.0.0.1;Port=$PG_PORT;Username=ledger;Database=$1;Maximum Pool Size=100"
+  export LEDGER_DB="Host=127.0.0.1;Port=$PG_PORT;Username=$PG_APP_ROLE;Password=$(cat "$PG_APP_PASSWORD_FILE");Database=$1;Maximum Pool Size=100"
 }
 
 stop_cluster() {
