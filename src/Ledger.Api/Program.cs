@@ -1,6 +1,7 @@
 using Ledger.Api.Auth;
 using Ledger.Api.Cli;
 using Ledger.Api.Hosting;
+using Ledger.Api.Http;
 using Ledger.Api.Problems;
 using Ledger.Ingest;
 
@@ -16,6 +17,7 @@ builder.Services.AddLedgerProblems();
 builder.Services.AddLedgerHttp();
 
 var app = builder.Build();
+app.UseLedgerResponseHeaders();
 app.UseLedgerProblems();
 app.UseAuthentication();
 app.UseAuthorization();

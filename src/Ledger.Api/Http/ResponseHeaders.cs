@@ -1,0 +1,22 @@
+using System.Globalization;
+
+namespace Ledger.Api.Http;
+
+/// <summary>Headers every response carries, set in one place whatever answered the request.</summary>
+public static class ResponseHeaders
+{
+    /// <summary>How long a 503 asks the caller to wait: long enough for a database failover or restart to be under way.</summary>
+    public const int UnavailableRetryAfterSeconds = 5;
+
+    public static void UseLedgerResponseHeaders(this WebApplication app) => app.Use((context, next) =>
+    {
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            if (context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable && !headers.ContainsKey("Retry-After"))
+                headers.RetryAfter = UnavailableRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return Task.CompletedTask;
+        });
+        return next(context);
+    });
+}
