@@ -8,7 +8,8 @@ using Ledger.Ingest;
 if (args is ["org", ..]) return await OrgCommand.RunAsync(args[1..]);
 if (args is ["projections", ..]) return await ProjectionsCommand.RunAsync(args[1..]);
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json sits next to the dll; ./ledger and the benchmarks start it from elsewhere.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.WebHost.UseUrls(builder.Configuration["LEDGER_URL"] ?? "http://127.0.0.1:5080");
 builder.Services.AddLedgerStore(builder.Configuration);
 builder.Services.AddLedgerIngest(builder.Configuration);
@@ -18,6 +19,7 @@ builder.Services.AddLedgerHttp();
 
 var app = builder.Build();
 app.UseLedgerResponseHeaders();
+app.UseLedgerRequestLog();
 app.UseLedgerProblems();
 app.UseAuthentication();
 app.UseAuthorization();
