@@ -11,6 +11,7 @@ if (args is ["projections", ..]) return await ProjectionsCommand.RunAsync(args[1
 // appsettings.json sits next to the dll; ./ledger and the benchmarks start it from elsewhere.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.WebHost.UseUrls(builder.Configuration["LEDGER_URL"] ?? "http://127.0.0.1:5080");
+builder.WebHost.ConfigureLedgerServer();
 builder.Services.AddLedgerStore(builder.Configuration);
 builder.Services.AddLedgerIngest(builder.Configuration);
 builder.Services.AddLedgerAuth(builder.Configuration);
