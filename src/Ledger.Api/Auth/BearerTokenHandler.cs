@@ -41,6 +41,17 @@ public sealed class BearerTokenHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
+    /// <summary>
+    /// RFC 6750: a 401 names the scheme, and says <c>invalid_token</c> when a token was presented and refused.
+    /// A database outage never gets here: the lookup throws, and the request answers 503.
+    /// </summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var refused = (await HandleAuthenticateOnceSafeAsync()).Failure is not null;
+        Response.Headers.WWWAuthenticate = refused ? "Bearer error=\"invalid_token\"" : "Bearer";
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+    }
+
     private async Task<(AccessToken? Token, Role Role)> LoadAsync(string hash)
     {
         var generation = cache.Generation;

@@ -13,6 +13,10 @@ public static class ResponseHeaders
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
+            // Browsers must not guess a JSON or CSV answer into HTML.
+            headers.XContentTypeOptions = "nosniff";
+            // Answers carry tokens (issued once, never again) and per-organization data; nothing may keep a copy.
+            headers.CacheControl = "no-store";
             if (context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable && !headers.ContainsKey("Retry-After"))
                 headers.RetryAfter = UnavailableRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             return Task.CompletedTask;
