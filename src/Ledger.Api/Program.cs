@@ -15,6 +15,7 @@ builder.WebHost.ConfigureLedgerServer();
 builder.Services.AddLedgerStore(builder.Configuration);
 builder.Services.AddLedgerIngest(builder.Configuration);
 builder.Services.AddLedgerAuth(builder.Configuration);
+builder.Services.AddLedgerRateLimits(builder.Configuration);
 builder.Services.AddLedgerProblems();
 builder.Services.AddLedgerHttp();
 
@@ -22,6 +23,7 @@ var app = builder.Build();
 app.UseLedgerResponseHeaders();
 app.UseLedgerRequestLog();
 app.UseLedgerProblems();
+app.UseRateLimiter(); // before authentication: a refused address costs no token lookup
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapLedgerEndpoints();
