@@ -1,11 +1,11 @@
 using System.Net;
 using Ledger.Tests.Infrastructure;
 
-namespace Ledger.Tests.Hosting;
+namespace Ledger.Tests.Http;
 
 /// <summary>What an operator's log shows of the API started as <c>./ledger up</c> starts it, at its configured levels.</summary>
 [Collection(ApiProcessCollection.Name)]
-public sealed class LoggingTests(ApiProcess api)
+public sealed class RequestLogTests(ApiProcess api)
 {
     [Fact]
     public async Task a_request_is_logged_by_its_route_without_the_query_string_or_the_consumer_id()

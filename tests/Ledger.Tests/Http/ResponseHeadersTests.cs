@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Ledger.Tests.Infrastructure;
 
-namespace Ledger.Tests.Hosting;
+namespace Ledger.Tests.Http;
 
 /// <summary>The headers that keep answers out of caches and browsers' guesses, and tell a client how to authenticate.</summary>
 [Collection(LedgerCollection.Name)]

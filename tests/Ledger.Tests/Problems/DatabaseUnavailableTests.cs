@@ -4,11 +4,11 @@ using Ledger.Tests.Admissions;
 using Ledger.Tests.Infrastructure;
 using static Ledger.Tests.Infrastructure.Scenarios;
 
-namespace Ledger.Tests.Hosting;
+namespace Ledger.Tests.Problems;
 
 /// <summary>PostgreSQL goes away under a running node: callers are told to come back, not that Ledger broke.</summary>
 [Collection(LedgerCollection.Name)]
-public sealed class DatabaseOutageTests(LedgerApp app)
+public sealed class DatabaseUnavailableTests(LedgerApp app)
 {
     [Fact]
     public async Task with_the_database_gone_every_kind_of_call_answers_503_with_retry_after()

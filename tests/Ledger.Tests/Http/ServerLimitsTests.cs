@@ -4,7 +4,7 @@ using System.Text;
 using Ledger.Tests.Infrastructure;
 using static Ledger.Tests.Infrastructure.Scenarios;
 
-namespace Ledger.Tests.Hosting;
+namespace Ledger.Tests.Http;
 
 /// <summary>What the server itself allows and tells, on Kestrel as deployed.</summary>
 [Collection(ApiProcessCollection.Name)]
