@@ -45,4 +45,19 @@ public sealed class ServerLimitsTests(ApiProcess api)
         var accepted = await response.JsonAsync(HttpStatusCode.Accepted);
         Assert.Equal(1000, accepted.GetProperty("accepted").GetInt32());
     }
+
+    [Fact]
+    public async Task a_csv_import_over_64_kb_is_still_accepted()
+    {
+        var org = await api.OrganizationAsync();
+        using var owner = api.Client(org.OwnerToken);
+        var rows = Enumerable.Range(0, 1500).Select(i => $"tenant_{i:D6},,,,imported with the first batch of the pilot");
+        var csv = "end_user_id,max_budget,rpm_limit,tpm_limit,notes\n" + string.Join('\n', rows);
+        Assert.True(csv.Length > 64 * 1024);
+
+        using var response = await owner.PostAsync($"/api/end-users/bulk?organization_id={org.OrganizationId}",
+            new StringContent(csv, Encoding.UTF8, "text/csv"));
+
+        Assert.Equal(1500, (await response.JsonAsync(HttpStatusCode.OK)).GetProperty("imported").GetInt32());
+    }
 }
