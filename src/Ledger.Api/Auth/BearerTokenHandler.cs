@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Ledger.Api.Http;
 using Ledger.Domain.Access;
 using Ledger.Projections.Access;
 using Ledger.Projections.Members;
@@ -15,21 +16,27 @@ namespace Ledger.Api.Auth;
 /// Tokens are never logged, compared or stored in plain text.
 /// </summary>
 public sealed class BearerTokenHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IDocumentStore store, IngestTokenCache cache)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IDocumentStore store, IngestTokenCache cache,
+    FailedAuthentications failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
 
+    /// <summary>The token of <c>Authorization: Bearer ...</c>, or null when the request presents none.</summary>
+    public static string? PresentedToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+    }
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
-        var token = header["Bearer ".Length..].Trim();
-        if (token.Length is 0 or > 200) return AuthenticateResult.Fail("Malformed bearer token");
+        if (PresentedToken(Request) is not { } token) return AuthenticateResult.NoResult();
+        if (token.Length is 0 or > 200) return Refused("Malformed bearer token");
 
         var hash = BearerToken.Hash(token);
         var (found, role) = cache.Find(hash) is { } cached ? (cached, cached.Role) : await LoadAsync(hash);
-        if (found is null) return AuthenticateResult.Fail("Unknown or revoked token");
+        if (found is null) return Refused("Unknown or revoked token");
 
         var identity = new ClaimsIdentity(
             [
@@ -39,6 +46,24 @@ public sealed class BearerTokenHandler(
             ],
             SchemeName, LedgerClaims.UserId, LedgerClaims.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    /// <summary>Counted against the caller's address, which is refused altogether past a few a minute.</summary>
+    private AuthenticateResult Refused(string reason)
+    {
+        failures.Count(Context);
+        return AuthenticateResult.Fail(reason);
+    }
+
+    /// <summary>
+    /// RFC 6750: a 401 names the scheme, and says <c>invalid_token</c> when a token was presented and refused.
+    /// A database outage never gets here: the lookup throws, and the request answers 503.
+    /// </summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var refused = (await HandleAuthenticateOnceSafeAsync()).Failure is not null;
+        Response.Headers.WWWAuthenticate = refused ? "Bearer error=\"invalid_token\"" : "Bearer";
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
     }
 
     private async Task<(AccessToken? Token, Role Role)> LoadAsync(string hash)

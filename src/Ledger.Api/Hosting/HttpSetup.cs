@@ -61,9 +61,10 @@ public static class HttpSetup
 
     public static void MapLedgerEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks("/health/ready");
+        // Probes are never rate-limited: an orchestrator must always get the true answer.
+        app.MapHealthChecks("/health/ready").DisableRateLimiting();
         // Liveness: the process answers HTTP; no check runs, so a database outage does not get the process restarted.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
         app.MapSettleUsage();
         app.MapListConsumers();
         app.MapConsumerSummary();

@@ -6,6 +6,7 @@ public static class ProblemSetup
     public static IServiceCollection AddLedgerProblems(this IServiceCollection services)
     {
         services.AddProblemDetails();
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         return services;
     }

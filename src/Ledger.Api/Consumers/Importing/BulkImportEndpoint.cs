@@ -25,6 +25,7 @@ public static class BulkImportEndpoint
     public static void MapBulkImport(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/end-users/bulk", HandleAsync)
             .RequireAuthorization(Policies.Administer)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBodyBytes)) // above the server's JSON default
             .Accepts<string>("text/csv")
             .Produces<Response>()
             .ProducesProblem(StatusCodes.Status400BadRequest);

@@ -14,6 +14,7 @@ public static class SettleUsageEndpoint
     public static void MapSettleUsage(this IEndpointRouteBuilder app) =>
         app.MapPost("/v1/usage", HandleAsync)
             .RequireAuthorization(Policies.Ingest)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(UsagePost.MaxBodyBytes)) // above the server's JSON default
             .AddEndpointFilter<ValidationFilter>()
             .Accepts<UsageRecord[]>("application/json")
             .Produces<Response>(StatusCodes.Status202Accepted)

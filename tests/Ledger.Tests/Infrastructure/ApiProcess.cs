@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Ledger.Api.Hosting;
+using Ledger.Api.Organizations.Creating;
+using Marten;
+
+namespace Ledger.Tests.Infrastructure;
+
+/// <summary>
+/// The API as <c>./ledger up</c> runs it: the built dll in a process of its own, started from the
+/// repository root, on Kestrel, with the log levels of its own configuration and its console output
+/// kept. For what the in-process host cannot show: the server's headers and limits, what gets logged.
+/// It gets an empty database of its own, so it applies the schema at start as a first deployment does.
+/// </summary>
+public sealed class ApiProcess : IAsyncLifetime
+{
+    private readonly ConcurrentQueue<string> _output = new();
+    private Process? _process;
+    private string _connectionString = "";
+
+    public Uri Url { get; } = new($"http://127.0.0.1:{FreePort()}");
+
+    /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
+    public string Output => string.Join('\n', _output);
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await TestDatabase.SiblingAsync($"process_{Environment.ProcessId}_{Url.Port}");
+        // tests/Ledger.Tests/bin/<configuration>/<framework>/ → src/Ledger.Api/bin/<configuration>/<framework>/
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
+        var root = testBin.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+        var dll = Path.Combine(root, "src", "Ledger.Api", "bin", testBin.Parent.Name, testBin.Name, "Ledger.Api.dll");
+        var start = new ProcessStartInfo("dotnet", [dll, "serve"])
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["LEDGER_DB"] = _connectionString, ["LEDGER_URL"] = Url.ToString().TrimEnd('/'), ["Ledger__AsyncProjections"] = "Disabled" },
+        };
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        using var http = new HttpClient { BaseAddress = Url };
+        for (var clock = Stopwatch.StartNew(); ; await Task.Delay(200))
+        {
+            try
+            {
+                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { } // not listening yet
+            if (clock.Elapsed > TimeSpan.FromSeconds(60) || _process.HasExited)
+                throw new InvalidOperationException($"The API did not become ready:\n{Output}");
+        }
+    }
+
+    /// <summary>A new organization in the process's database, as <c>ledger org create</c> makes it.</summary>
+    public async Task<OrganizationCreation.Created> OrganizationAsync()
+    {
+        using var store = new DocumentStore(StoreSetup.Options(_connectionString));
+        return await OrganizationCreation.CreateAsync(store, "acme-inc", "alice", DateTimeOffset.UtcNow);
+    }
+
+    public HttpClient Client(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = Url };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Waits until the output has a line containing the text, e.g. the log line of a request just answered.</summary>
+    public async Task LoggedAsync(string text)
+    {
+        for (var clock = Stopwatch.StartNew(); !Output.Contains(text, StringComparison.Ordinal); await Task.Delay(50))
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"no line with '{text}' in:\n{Output}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_process is null) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiProcessCollection : ICollectionFixture<ApiProcess>
+{
+    public const string Name = "api process";
+}
