@@ -46,6 +46,7 @@ public static class HttpSetup
             o.SerializerOptions.PropertyNameCaseInsensitive = false;
             o.SerializerOptions.AllowDuplicateProperties = false;
             o.SerializerOptions.Converters.Add(new UtcTimestampConverter());
+            o.SerializerOptions.Converters.Add(new NfcStringConverter());
         });
         // Unreadable bodies throw, so BadRequestExceptionHandler answers them with a problem document.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

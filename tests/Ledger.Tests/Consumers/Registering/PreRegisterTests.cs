@@ -74,7 +74,11 @@ public sealed class PreRegisterTests(LedgerApp app)
     [InlineData("__ledger_probe")]
     [InlineData("")]
     [InlineData("tab\there")]
-    public async Task a_reserved_empty_or_control_character_id_is_refused(string endUserId)
+    [InlineData("tenant\u200bacme")]
+    [InlineData("tenant_\u202eemca")]
+    [InlineData("tenant\u2028acme")]
+    [InlineData("\u3164")]
+    public async Task a_reserved_empty_control_or_invisible_character_id_is_refused(string endUserId)
     {
         var org = await app.Scenarios.OrganizationAsync();
 

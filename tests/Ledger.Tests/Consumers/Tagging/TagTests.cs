@@ -91,7 +91,9 @@ public sealed class TagTests(LedgerApp app)
     [InlineData("")]
     [InlineData("line\nbreak")]
     [InlineData("nul\u0000")]
-    public async Task an_empty_tag_or_one_with_control_characters_is_refused(string tag)
+    [InlineData("plan:pro\u200b")]
+    [InlineData("plan:\u202eorp")]
+    public async Task an_empty_tag_or_one_with_control_or_invisible_characters_is_refused(string tag)
     {
         var org = await app.Scenarios.OrganizationAsync();
         await PreRegisterAsync(org.Owner, org.Id, "tenant_acme");
