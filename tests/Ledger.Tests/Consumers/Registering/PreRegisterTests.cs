@@ -58,8 +58,8 @@ public sealed class PreRegisterTests(LedgerApp app)
     public async Task pre_registration_leaves_the_period_budget_and_markup_set_by_an_override()
     {
         var org = await app.Scenarios.OrganizationAsync();
-        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme");
-        await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new { budget_duration = "monthly", period_budget = 5m, markup_percentage = 10m });
+        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme").SucceededAsync();
+        await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new { budget_duration = "monthly", period_budget = 5m, markup_percentage = 10m }).SucceededAsync();
 
         await (await PreRegisterAsync(org.Owner, org.Id, "tenant_acme", rpm: 30)).JsonAsync(HttpStatusCode.OK);
 
