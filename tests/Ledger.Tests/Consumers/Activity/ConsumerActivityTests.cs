@@ -77,6 +77,9 @@ public sealed class ConsumerActivityTests(LedgerApp app)
         await app.Scenarios.AsyncProjectionsCaughtUpAsync();
         var live = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => ActivityAsync(org.Owner, org.Id, $"tenant_{i}", Today.AddDays(-5), Today)));
         Assert.All(live, l => Assert.Contains(l.GetProperty("days").EnumerateArray(), d => d.GetProperty("requests").GetInt64() > 0));
+        await TableRows.WipeAsync(app.ConnectionString, org.Id, DailyActivityTables.Days, DailyActivityTables.Models);
+        Assert.NotEqual(live.Select(l => l.ToString()),
+            (await Task.WhenAll(Enumerable.Range(0, 3).Select(i => ActivityAsync(org.Owner, org.Id, $"tenant_{i}", Today.AddDays(-5), Today)))).Select(r => r.ToString()));
 
         var daemon = app.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
         await daemon.RebuildProjectionAsync(DailyActivityProjection.ProjectionName, TimeSpan.FromMinutes(2), CancellationToken.None);
@@ -107,6 +110,8 @@ public sealed class ConsumerActivityTests(LedgerApp app)
         var live = await TodayAsync("tenant_acme");
         Assert.Equal((0.30m, 0.10m + 0.12m + 0.15m), live);
         Assert.Equal((1m, 1m), await TodayAsync("tenant_globex"));
+        await TableRows.WipeAsync(app.ConnectionString, org.Id, DailyActivityTables.Days, DailyActivityTables.Models);
+        Assert.Equal((0m, 0m), await TodayAsync("tenant_acme"));
 
         var daemon = app.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
         await daemon.RebuildProjectionAsync(DailyActivityProjection.ProjectionName, TimeSpan.FromMinutes(2), CancellationToken.None);
