@@ -54,6 +54,19 @@ public sealed class RefusedImportTests(LedgerApp app)
     }
 
     [Fact]
+    public async Task a_file_of_more_than_10000_rows_is_refused_with_413_though_under_2_mib()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        var csv = "end_user_id\n" + string.Concat(Enumerable.Range(0, 10_001).Select(i => $"t{i}\n"));
+        Assert.True(Encoding.UTF8.GetByteCount(csv) < 2 * 1024 * 1024);
+
+        var problem = await (await ImportAsync(org.Owner, org.Id, csv)).ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+
+        Assert.Equal([(0, "body")], Errors(problem));
+        Assert.Equal(0, await TotalAsync(org));
+    }
+
+    [Fact]
     public async Task a_file_over_2_mib_is_refused_with_413()
     {
         var org = await app.Scenarios.OrganizationAsync();

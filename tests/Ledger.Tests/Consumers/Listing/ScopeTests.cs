@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Ledger.Tests.Access;
 using Ledger.Tests.Infrastructure;
 using static Ledger.Tests.Infrastructure.Scenarios;
@@ -159,6 +160,41 @@ public sealed class ScopeTests(LedgerApp app)
         await (await org.Owner.GetAsync(Series("theirs"))).JsonAsync(HttpStatusCode.OK);
     }
 
+    [Theory]
+    [InlineData("member")]
+    [InlineData("viewer")]
+    public async Task a_members_export_lists_only_the_requests_through_its_keys(string role)
+    {
+        var (org, mia) = await OrganizationWithTrafficAsync(role);
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+        static async Task<List<string>> IdsAsync(HttpClient client) =>
+            [.. (await (await client.GetAsync("/v1/activity")).JsonAsync(HttpStatusCode.OK)).GetProperty("data").EnumerateArray()
+                .Select(r => r.GetProperty("request_id").GetString()!).Order(StringComparer.Ordinal)];
+
+        Assert.Equal(["r1", "r3"], await IdsAsync(mia));
+        Assert.Equal(["r1", "r2", "r3", "r4", "r5"], await IdsAsync(org.Owner));
+    }
+
+    [Theory]
+    [InlineData("member")]
+    [InlineData("viewer")]
+    public async Task a_members_summary_ranks_only_the_consumers_of_its_keys(string role)
+    {
+        var (org, mia) = await OrganizationWithTrafficAsync(role);
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+        async Task<JsonElement> SummaryAsync(HttpClient client) =>
+            await (await client.GetAsync($"/api/consumers/summary?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK);
+
+        var mine = await SummaryAsync(mia);
+        var all = await SummaryAsync(org.Owner);
+
+        // mia sees "mine" and "both": a top spender, but two consumers get no chart; "theirs", the organization's top, is not hers.
+        Assert.Equal("both", mine.GetProperty("top_consumer").GetProperty("end_user_id").GetString());
+        Assert.Equal(JsonValueKind.Null, mine.GetProperty("chart").ValueKind);
+        Assert.Equal("theirs", all.GetProperty("top_consumer").GetProperty("end_user_id").GetString());
+        Assert.Equal(4, all.GetProperty("chart").GetArrayLength());
+    }
+
     /// <summary>
     /// Four consumers: "mine" through mia's key, "theirs" through alice's, "both" through both keys, and
     /// "unkeyed" through a key nobody registered. mia holds the given role.
@@ -170,9 +206,9 @@ public sealed class ScopeTests(LedgerApp app)
         await RegisterKeyAsync(org, "key_mia", "mia");
         await RegisterKeyAsync(org, "key_alice", "alice");
         await (await PostUsageAsync(org.Ingest,
-                UsageRecord("r1", "mine", key: "key_mia"), UsageRecord("r2", "theirs", key: "key_alice"),
-                UsageRecord("r3", "both", key: "key_mia"), UsageRecord("r4", "both", key: "key_alice"),
-                UsageRecord("r5", "unkeyed", key: "key_x")))
+                UsageRecord("r1", "mine", key: "key_mia", cost: 0.10m), UsageRecord("r2", "theirs", key: "key_alice", cost: 5m),
+                UsageRecord("r3", "both", key: "key_mia", cost: 1m), UsageRecord("r4", "both", key: "key_alice", cost: 1m),
+                UsageRecord("r5", "unkeyed", key: "key_x", cost: 0.05m)))
             .JsonAsync(HttpStatusCode.Accepted);
         return (org, mia);
     }
