@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Ledger.Tests.Infrastructure;
+using static Ledger.Tests.Admissions.AdmissionsApi;
 using static Ledger.Tests.Consumers.Importing.BulkImportTests;
 using static Ledger.Tests.Infrastructure.Scenarios;
 
@@ -31,6 +32,32 @@ public sealed class NormalizedIdsTests(LedgerApp app)
         var overrides = await (await org.Owner.GetAsync($"/api/end-users/overrides?organization_id={org.Id}&end_user_id={Uri.EscapeDataString(Decomposed)}"))
             .JsonAsync(HttpStatusCode.OK);
         Assert.Equal("from the file", Assert.Single(overrides.GetProperty("overrides").EnumerateArray()).GetProperty("notes").GetString());
+    }
+
+    [Fact]
+    public async Task an_admission_for_the_decomposed_id_meets_the_composed_consumers_caps()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        await (await OverrideAsync(org, Composed, new { rpm_limit = 1 })).JsonAsync(HttpStatusCode.OK);
+
+        await AdmittedAsync(org.Ingest, "a1", user: Decomposed);
+        var problem = await (await AdmitAsync(org.Ingest, "a2", user: Decomposed)).ProblemAsync(HttpStatusCode.TooManyRequests);
+
+        Assert.Equal("consumer", problem.GetProperty("scope").GetString());
+    }
+
+    [Fact]
+    public async Task a_decomposed_id_in_a_path_or_query_names_the_composed_consumer()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        await (await PostUsageAsync(org.Ingest, UsageRecord("r1", Composed))).JsonAsync(HttpStatusCode.Accepted);
+        var id = Uri.EscapeDataString(Decomposed);
+
+        var series = await (await org.Owner.GetAsync($"/api/consumers/{id}/activity?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK);
+        await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id={id}").SucceededAsync();
+
+        Assert.Equal(Composed, series.GetProperty("end_user_id").GetString());
+        Assert.Equal(0, (await org.Owner.GetFromJsonAsync<JsonElement>($"/api/consumers?organization_id={org.Id}")).GetProperty("total").GetInt64());
     }
 
     [Fact]
