@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -14,19 +15,28 @@ public static class VisibleText
 
     /// <summary>
     /// Control characters (Cc), format characters (Cf: zero-width spaces and joiners, bidi
-    /// overrides and isolates, soft hyphen, BOM), line and paragraph separators, and the fillers
-    /// and joiner that render as nothing although Unicode files them as letters or marks.
+    /// overrides and isolates, soft hyphen, BOM, the tag characters U+E0000 to U+E007F), line and
+    /// paragraph separators, and the fillers and joiner that render as nothing although Unicode
+    /// files them as letters or marks.
     /// </summary>
-    public static bool IsHidden(char c) =>
-        c < '\u007f' ? c < ' '
-            : CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format
-                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
-              || c is '\u034f' or '\u115f' or '\u1160' or '\u3164' or '\uffa0';
+    public static bool IsHidden(Rune r) =>
+        Rune.GetUnicodeCategory(r) is UnicodeCategory.Control or UnicodeCategory.Format
+            or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+        || r.Value is 0x034f or 0x115f or 0x1160 or 0x3164 or 0xffa0;
 
+    /// <summary>Whether any character is hidden, or a surrogate stands unpaired (no text at all).</summary>
     public static bool HasHidden(string value)
     {
-        foreach (var c in value)
-            if (IsHidden(c)) return true;
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (value[i] < '\u007f')
+            {
+                if (value[i] < ' ') return true;
+                continue;
+            }
+            if (Rune.DecodeFromUtf16(value.AsSpan(i), out var rune, out var used) != OperationStatus.Done || IsHidden(rune)) return true;
+            i += used - 1;
+        }
         return false;
     }
 

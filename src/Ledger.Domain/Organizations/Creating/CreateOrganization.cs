@@ -13,7 +13,7 @@ public static class CreateOrganization
     public static string? Invalid(string name, string owner) =>
         string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength || name.Any(char.IsControl)
             ? $"The organization name must be 1 to {MaxNameLength} characters without control characters."
-            : string.IsNullOrWhiteSpace(owner) ? MemberId.Problem(null) : MemberId.Problem(owner);
+            : MemberId.Problem(string.IsNullOrWhiteSpace(owner) ? null : owner) is { } problem ? $"The owner: {problem}" : null;
 
     public static object[] Decide(
         Guid organizationId, string name, string owner, string ownerTokenHash, string ingestTokenHash, DateTimeOffset now) =>

@@ -16,6 +16,7 @@ public sealed class VisibleTextTests
     [InlineData("\u007f")]
     [InlineData("\u0085")]
     [InlineData("\t")]
+    [InlineData("\U000E0041")] // tag latin capital letter A, a supplementary format character
     public void invisible_and_control_characters_are_hidden(string text) => Assert.True(VisibleText.HasHidden("a" + text + "b"));
 
     [Theory]
@@ -25,6 +26,9 @@ public sealed class VisibleTextTests
     [InlineData("a b~!@#$%^&*()")]
     [InlineData("😀")]
     public void visible_text_has_nothing_hidden(string text) => Assert.False(VisibleText.HasHidden(text));
+
+    [Fact]
+    public void a_surrogate_without_its_pair_is_no_text() => Assert.True(VisibleText.HasHidden("a" + '\ud800' + "b"));
 
     [Fact]
     public void a_decomposed_letter_becomes_the_composed_one() => Assert.Equal("r\u00e9my", VisibleText.Nfc("re\u0301my"));
