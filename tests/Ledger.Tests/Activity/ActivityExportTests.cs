@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Ledger.Tests.Infrastructure;
+using static Ledger.Tests.Consumers.Listing.ScopeTests;
 using static Ledger.Tests.Infrastructure.Scenarios;
 
 namespace Ledger.Tests.Activity;
@@ -150,5 +151,20 @@ public sealed class ActivityExportTests(LedgerApp app)
 
         Assert.Equal(["mine"], Ids(await PageAsync(mine.Ingest)));
         Assert.Equal(["theirs"], Ids(await PageAsync(theirs.Owner)));
+    }
+
+    [Theory]
+    [InlineData("member")]
+    [InlineData("viewer")]
+    public async Task a_members_export_lists_only_the_requests_through_its_keys(string role)
+    {
+        var (org, mia) = await OrganizationWithTrafficAsync(app, role);
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+        static async Task<List<string>> IdsAsync(HttpClient client) =>
+            [.. (await (await client.GetAsync("/v1/activity")).JsonAsync(HttpStatusCode.OK)).GetProperty("data").EnumerateArray()
+                .Select(r => r.GetProperty("request_id").GetString()!).Order(StringComparer.Ordinal)];
+
+        Assert.Equal(["r1", "r3"], await IdsAsync(mia));
+        Assert.Equal(["r1", "r2", "r3", "r4", "r5"], await IdsAsync(org.Owner));
     }
 }
