@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ledger.Api.Organizations.Creating;
 using Ledger.Domain.Organizations.Creating;
+using Ledger.Domain.Text;
 
 namespace Ledger.Api.Cli;
 
@@ -16,6 +17,7 @@ public static class OrgCommand
     public static async Task<int> RunAsync(string[] args)
     {
         if (args is not ["create", var name, "--owner", var owner]) return Fail(Usage);
+        owner = VisibleText.Nfc(owner); // as every member id is stored
         if (CreateOrganization.Invalid(name, owner) is { } problem) return Fail(problem);
 
         await using var store = await CliStore.OpenAsync();

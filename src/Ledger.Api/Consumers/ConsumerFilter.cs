@@ -1,5 +1,6 @@
 using FluentValidation;
 using Ledger.Api.Validation;
+using Ledger.Domain.Text;
 
 namespace Ledger.Api.Consumers;
 
@@ -10,7 +11,7 @@ public sealed record ConsumerFilter(string? OrganizationId, string? EndUserId)
     {
         var q = context.Request.Query;
         var endUserId = q["end_user_id"].ToString();
-        return ValueTask.FromResult(new ConsumerFilter(q["organization_id"], endUserId.Length == 0 ? null : endUserId));
+        return ValueTask.FromResult(new ConsumerFilter(q["organization_id"], endUserId.Length == 0 ? null : VisibleText.Nfc(endUserId)));
     }
 }
 

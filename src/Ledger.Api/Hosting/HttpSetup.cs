@@ -47,6 +47,7 @@ public static class HttpSetup
             o.SerializerOptions.AllowDuplicateProperties = false;
             o.SerializerOptions.Converters.Add(new UtcTimestampConverter());
             o.SerializerOptions.Converters.Add(new AmountConverter());
+            o.SerializerOptions.Converters.Add(new NfcStringConverter());
         });
         // Unreadable bodies throw, so BadRequestExceptionHandler answers them with a problem document.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -1,12 +1,15 @@
 using System.Text.Json;
 using FluentValidation;
+using Ledger.Domain.Text;
 
 namespace Ledger.Api.Validation;
 
 /// <summary>
 /// The one place shape validation runs: every endpoint argument with a FluentValidation validator
 /// is validated before the handler, and failures answer 400 with a problem document whose
-/// <c>errors</c> name each field (snake_case, with the record index inside a batch).
+/// <c>errors</c> name each field (snake_case, with the record index inside a batch). Text taken
+/// straight from the route or query string is brought to NFC first, as JSON bodies are on reading
+/// (<see cref="NfcStringConverter"/>).
 /// </summary>
 public sealed class ValidationFilter : IEndpointFilter
 {
@@ -22,9 +25,10 @@ public sealed class ValidationFilter : IEndpointFilter
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        foreach (var argument in context.Arguments)
+        for (var i = 0; i < context.Arguments.Count; i++)
         {
-            if (argument is null) continue;
+            if (context.Arguments[i] is string text) context.Arguments[i] = VisibleText.Nfc(text);
+            if (context.Arguments[i] is not { } argument) continue;
             var validatorType = typeof(IValidator<>).MakeGenericType(argument.GetType());
             if (context.HttpContext.RequestServices.GetService(validatorType) is not IValidator validator) continue;
             var result = await validator.ValidateAsync(new ValidationContext<object>(argument), context.HttpContext.RequestAborted);

@@ -12,7 +12,7 @@ namespace Ledger.Ingest.Admissions;
 /// <summary>
 /// Releases reservations whose usage never settled once they expire, with a
 /// <see cref="ReservationReleased"/> event each, and purges what admission no longer needs
-/// (closed reservations older than their lifetime, per-second token rows older than two minutes).
+/// (closed reservations admitted more than two lifetimes ago, per-second token rows older than two minutes).
 /// Every node runs it; <c>for update skip locked</c> lets nodes share the work without releasing
 /// a reservation twice, and a reservation left open by a node that stopped or crashed is released
 /// by whichever node sweeps next.
@@ -81,9 +81,11 @@ public sealed partial class ReservationExpiry(
     {
         var now = clock.GetUtcNow();
         await using var batch = dataSource.CreateBatch();
+        // Two lifetimes: an expired reservation closes one lifetime after its admission, and a retry of its
+        // request must still find it (409) for a lifetime more, not be admitted afresh.
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             $"delete from {AdmissionTables.Admissions} where closed_at is not null and admitted_at < $1")
-        { Parameters = { new NpgsqlParameter { Value = now - options.Value.ReservationTtl } } });
+        { Parameters = { new NpgsqlParameter { Value = now - 2 * options.Value.ReservationTtl } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"delete from {ScopeMeterTables.RecentTokens} where second < $1")
         { Parameters = { new NpgsqlParameter { Value = now - ScopeMeterTables.RecentTokensKept } } });
         await batch.ExecuteNonQueryAsync(ct);

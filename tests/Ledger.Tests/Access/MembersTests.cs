@@ -77,6 +77,9 @@ public sealed class MembersTests(LedgerApp app)
     [InlineData("""{"organization_id":"ORG","user_id":"mia\u0001","role":"member"}""", "user_id")]
     [InlineData("""{"organization_id":"ORG","user_id":"mia\nx","role":"member"}""", "user_id")]
     [InlineData("""{"organization_id":"ORG","user_id":"LONG","role":"member"}""", "user_id")]
+    [InlineData("""{"organization_id":"ORG","user_id":"alice\u200b","role":"admin"}""", "user_id")] // looks exactly like the owner alice
+    [InlineData("""{"organization_id":"ORG","user_id":"\u202eecila","role":"admin"}""", "user_id")]
+    [InlineData("""{"organization_id":"ORG","user_id":"ingest","role":"member"}""", "user_id")] // the ingest token's name in the audit log
     [InlineData("""{"organization_id":"ORG","user_id":"mia","role":"member","nickname":"m"}""", "nickname")]
     [InlineData("""{"organization_id":"ORG","user_id":42,"role":"member"}""", "user_id")]
     [InlineData("""{"organization_id":"ORG","user_id":"mia","role":["member"]}""", "role")]

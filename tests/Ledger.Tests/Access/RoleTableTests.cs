@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Ledger.Tests.Infrastructure;
+using Npgsql;
 using static Ledger.Tests.Infrastructure.Scenarios;
 
 namespace Ledger.Tests.Access;
@@ -28,6 +29,7 @@ public sealed class RoleTableTests(LedgerApp app)
         ("PUT", "/api/teams/production/limits", """{"organization_id":"ORG","rpm_limit":1}"""),
         ("PUT", "/api/end-users/defaults", """{"organization_id":"ORG","rpm_limit":1}"""),
         ("GET", "/api/end-users/defaults?organization_id=ORG", null),
+        ("GET", "/api/usage/totals?organization_id=ORG", null),
     ];
 
     public static TheoryData<string, string, string, string?> MembersAndViewersOnAdminEndpoints()
@@ -44,11 +46,14 @@ public sealed class RoleTableTests(LedgerApp app)
     public async Task members_and_viewers_are_refused_administration_with_403_and_nothing_changes(string role, string method, string path, string? body)
     {
         var (org, clients) = await OrganizationAsync();
+        var events = await EventCountAsync(org.Id);
 
         var response = await SendAsync(clients[role], org, method, path, body);
 
         await response.ProblemAsync(HttpStatusCode.Forbidden);
-        // and nothing happened: no one was added or promoted, the gateway's token still works
+        // and nothing happened: every change is an event, and the organization has no new one
+        Assert.Equal(events, await EventCountAsync(org.Id));
+        // in particular no one was added or promoted, the gateway's token still works
         Assert.Equal(new Dictionary<string, string> { ["adam"] = "admin", ["alice"] = "owner", ["mia"] = "member", ["vera"] = "viewer" },
             await MembersApi.RolesAsync(org));
         Assert.Equal(HttpStatusCode.Accepted, (await PostUsageAsync(org.Ingest, UsageRecord("r2", "tenant_acme", key: "key_mia"))).StatusCode);
@@ -116,6 +121,15 @@ public sealed class RoleTableTests(LedgerApp app)
         await RegisterKeyAsync(org, "key_mia", "mia");
         await (await PostUsageAsync(org.Ingest, UsageRecord("r1", "tenant_acme", key: "key_mia"))).JsonAsync(HttpStatusCode.Accepted);
         return (org, clients);
+    }
+
+    private async Task<long> EventCountAsync(Guid org)
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select count(*) from ledger.mt_events where data->>'organization_id' = $1", connection);
+        command.Parameters.AddWithValue(org.ToString());
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, TestOrganization org, string method, string path, string? body)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Ledger.Tests.Infrastructure;
+using static Ledger.Tests.Consumers.Listing.ScopeTests;
 using static Ledger.Tests.Infrastructure.Scenarios;
 
 namespace Ledger.Tests.Activity;
@@ -108,19 +109,38 @@ public sealed class ActivityExportTests(LedgerApp app)
         Assert.Contains("r1,'=cmd|' /C calc'!A0,", second); // a formula-looking user id is kept from running in a spreadsheet
     }
 
+    [Fact]
+    public async Task a_csv_cell_holding_a_semicolon_is_quoted_so_spreadsheets_do_not_split_it()
+    {
+        var org = await WithUsageAsync(UsageRecord("r1", user: "tenant;acme"), UsageRecord("r;2", user: "plain", at: Now.AddMinutes(-1)));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/activity");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
+
+        var lines = (await (await org.Owner.SendAsync(request)).Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.StartsWith("r1,\"tenant;acme\",gpt-4o,", lines[1]);
+        Assert.StartsWith("\"r;2\",plain,gpt-4o,", lines[2]);
+    }
+
     [Theory]
     [InlineData("limit=1001", "limit")]
     [InlineData("limit=0", "limit")]
     [InlineData("cursor=not-a-cursor", "cursor")]
     [InlineData("start_date=2026-13-01", "start_date")]
-    [InlineData("end_date=2026/01/01", "must be a date as YYYY-MM-DD")]
-    public async Task bad_parameters_are_refused_with_400(string query, string mentioned)
+    [InlineData("end_date=2026/01/01", "end_date")]
+    [InlineData("end_date=9999-12-31", "end_date")]
+    [InlineData("start_date=0001-01-01", "start_date")]
+    [InlineData("start_date=2026-03-02&end_date=2026-03-01", "end_date")]
+    [InlineData("model=%00", "model")]
+    [InlineData("model=gpt%E2%80%AE4o", "model")]
+    [InlineData("user=l%E2%80%8B", "user")]
+    public async Task bad_parameters_are_refused_with_400_naming_the_parameter(string query, string field)
     {
         var org = await app.Scenarios.OrganizationAsync();
 
         var problem = await (await org.Owner.GetAsync($"/v1/activity?{query}")).ProblemAsync(HttpStatusCode.BadRequest);
 
-        Assert.Contains(mentioned, problem.GetRawText());
+        Assert.Equal([field], problem.ErrorFields());
     }
 
     [Fact]
@@ -131,5 +151,20 @@ public sealed class ActivityExportTests(LedgerApp app)
 
         Assert.Equal(["mine"], Ids(await PageAsync(mine.Ingest)));
         Assert.Equal(["theirs"], Ids(await PageAsync(theirs.Owner)));
+    }
+
+    [Theory]
+    [InlineData("member")]
+    [InlineData("viewer")]
+    public async Task a_members_export_lists_only_the_requests_through_its_keys(string role)
+    {
+        var (org, mia) = await OrganizationWithTrafficAsync(app, role);
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+        static async Task<List<string>> IdsAsync(HttpClient client) =>
+            [.. (await (await client.GetAsync("/v1/activity")).JsonAsync(HttpStatusCode.OK)).GetProperty("data").EnumerateArray()
+                .Select(r => r.GetProperty("request_id").GetString()!).Order(StringComparer.Ordinal)];
+
+        Assert.Equal(["r1", "r3"], await IdsAsync(mia));
+        Assert.Equal(["r1", "r2", "r3", "r4", "r5"], await IdsAsync(org.Owner));
     }
 }

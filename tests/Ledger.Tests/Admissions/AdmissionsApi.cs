@@ -30,7 +30,7 @@ public static class AdmissionsApi
     /// <summary>Pre-registers the consumer (if new) and PUTs its override.</summary>
     public static async Task<HttpResponseMessage> OverrideAsync(Scenarios.TestOrganization org, string endUserId, object fields)
     {
-        Assert.True((await Scenarios.PreRegisterAsync(org.Owner, org.Id, endUserId)).IsSuccessStatusCode);
+        await Scenarios.PreRegisterAsync(org.Owner, org.Id, endUserId).SucceededAsync();
         return await Scenarios.PutOverrideAsync(org.Owner, org.Id, endUserId, fields);
     }
 

@@ -194,6 +194,29 @@ public sealed class AdmitTests(LedgerApp app)
     }
 
     [Fact]
+    public async Task an_explicit_period_in_force_counts_the_spend_of_its_days_and_refuses_once_it_reaches_the_budget()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        var start = DateTimeOffset.UtcNow.Date.AddDays(-1);
+        await (await OverrideAsync(org, "tenant_acme",
+            new { period_budget = 0.50m, period_start = new DateTimeOffset(start, TimeSpan.Zero), period_end = new DateTimeOffset(start.AddDays(3), TimeSpan.Zero) }))
+            .JsonAsync(HttpStatusCode.OK);
+        await (await PostUsageAsync(org.Ingest,
+            UsageRecord("before", cost: 5.00m, at: new DateTimeOffset(start.AddSeconds(-1), TimeSpan.Zero)),
+            UsageRecord("first-day", cost: 0.20m, at: new DateTimeOffset(start.AddHours(1), TimeSpan.Zero)),
+            UsageRecord("other-consumer", user: "tenant_globex", cost: 3.00m))).JsonAsync(HttpStatusCode.Accepted);
+        await AdmittedAsync(org.Ingest, "req-1", cost: 0m);
+
+        await (await PostUsageAsync(org.Ingest, UsageRecord("now", cost: 0.30m))).JsonAsync(HttpStatusCode.Accepted);
+        var problem = await (await AdmitAsync(org.Ingest, "req-2")).ProblemAsync(HttpStatusCode.PaymentRequired);
+
+        Assert.Equal("consumer", problem.GetProperty("scope").GetString());
+        Assert.Equal("period_budget", problem.GetProperty("limit_kind").GetString());
+        Assert.Equal(0.50m, problem.GetProperty("limit").GetDecimal());
+        Assert.Equal(0.50m, problem.GetProperty("current").GetDecimal());
+    }
+
+    [Fact]
     public async Task an_explicit_period_that_has_ended_no_longer_refuses()
     {
         var org = await app.Scenarios.OrganizationAsync();

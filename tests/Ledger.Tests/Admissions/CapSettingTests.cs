@@ -102,7 +102,7 @@ public sealed class CapSettingTests(LedgerApp app)
         var response = await PostRawAsync(org.Owner, "/api/keys/key_prod_1/limits", body.Replace("ORG", org.Id.ToString()), method: "PUT");
 
         var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains(field, problem.GetRawText());
+        Assert.Contains(field, problem.ErrorFields());
         Assert.Equal(0, await EventsAsync(app, org.Id, "key_limits_changed"));
     }
 
@@ -118,7 +118,7 @@ public sealed class CapSettingTests(LedgerApp app)
         var response = await PostRawAsync(org.Owner, "/api/end-users/defaults", body.Replace("ORG", org.Id.ToString()), method: "PUT");
 
         var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains(field, problem.GetRawText());
+        Assert.Contains(field, problem.ErrorFields());
         Assert.Equal(0, await EventsAsync(app, org.Id, "consumer_defaults_changed"));
     }
 }

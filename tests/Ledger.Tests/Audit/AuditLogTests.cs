@@ -16,8 +16,8 @@ public sealed class AuditLogTests(LedgerApp app)
         await (await PreRegisterAsync(org.Owner, org.Id, "tenant_acme", rpm: 60, notes: "trial")).JsonAsync(HttpStatusCode.Created);
         var tag = await (await AddTagAsync(admin, org.Id, "tenant_acme", "plan:pro")).JsonAsync(HttpStatusCode.Created);
         await (await PutOverrideAsync(admin, org.Id, "tenant_acme", new { rpm_limit = 120, max_budget = 25m, notes = "upgraded" })).JsonAsync(HttpStatusCode.OK);
-        await org.Owner.DeleteAsync($"/api/end-users/tags?id={tag.GetProperty("id").GetGuid()}&organization_id={org.Id}");
-        await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=tenant_acme");
+        await org.Owner.DeleteAsync($"/api/end-users/tags?id={tag.GetProperty("id").GetGuid()}&organization_id={org.Id}").SucceededAsync();
+        await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=tenant_acme").SucceededAsync();
 
         var log = await AuditAsync(org.Owner, org.Id);
 
@@ -50,7 +50,7 @@ public sealed class AuditLogTests(LedgerApp app)
     {
         var org = await app.Scenarios.OrganizationAsync();
         await (await PostUsageAsync(org.Ingest, UsageRecord("r1", "tenant_acme"))).JsonAsync(HttpStatusCode.Accepted);
-        await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new { rpm_limit = 60 });
+        await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new { rpm_limit = 60 }).SucceededAsync();
 
         await (await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new { rpm_limit = 60 })).JsonAsync(HttpStatusCode.OK);
 
@@ -64,8 +64,8 @@ public sealed class AuditLogTests(LedgerApp app)
         var org = await app.Scenarios.OrganizationAsync();
         var admin = await app.Scenarios.MemberAsync(org, "adam", "admin");
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
-        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme");
-        await PreRegisterAsync(org.Owner, org.Id, "tenant_globex");
+        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme").SucceededAsync();
+        await PreRegisterAsync(org.Owner, org.Id, "tenant_globex").SucceededAsync();
         for (var i = 0; i < 55; i++) await AddTagAsync(admin, org.Id, "tenant_globex", $"t{i}");
 
         Assert.Equal(1, (await AuditAsync(org.Owner, org.Id, "&end_user_id=tenant_acme")).GetProperty("total").GetInt64());
@@ -106,7 +106,7 @@ public sealed class AuditLogTests(LedgerApp app)
     {
         var acme = await app.Scenarios.OrganizationAsync();
         var globex = await app.Scenarios.OrganizationAsync("globex");
-        await PreRegisterAsync(acme.Owner, acme.Id, "tenant_acme");
+        await PreRegisterAsync(acme.Owner, acme.Id, "tenant_acme").SucceededAsync();
         await app.Scenarios.AsyncProjectionsCaughtUpAsync();
 
         await (await globex.Owner.GetAsync($"/api/audit-log?organization_id={acme.Id}")).ProblemAsync(HttpStatusCode.NotFound);

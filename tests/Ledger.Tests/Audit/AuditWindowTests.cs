@@ -28,6 +28,8 @@ public sealed class AuditWindowTests(LedgerApp app)
         Assert.Equal(2, live.GetProperty("total").GetInt64());
         Assert.Equal(["override_changed", "tag_added"], live.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("action").GetString()));
         Assert.Equal(60, live.GetProperty("entries")[0].GetProperty("before").GetProperty("rpm_limit").GetInt64());
+        await TableRows.WipeAsync(app.ConnectionString, org.Id, AuditLogTable.Name);
+        Assert.Equal(0, (await new AuditLogTests(app).AuditAsync(org.Owner, org.Id)).GetProperty("total").GetInt64());
 
         var daemon = app.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
         await daemon.RebuildProjectionAsync(AuditTrailProjection.ProjectionName, TimeSpan.FromMinutes(2), CancellationToken.None);

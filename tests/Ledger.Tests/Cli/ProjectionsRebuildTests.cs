@@ -42,6 +42,8 @@ public sealed class ProjectionsRebuildTests(LedgerApp app)
         await app.Scenarios.AsyncProjectionsCaughtUpAsync();
         var live = (await SeriesAsync(org, "tenant_acme"), await SeriesAsync(org, "tenant_globex"));
         var newest = await AsyncShards.NewestAsync(app.Store, CancellationToken.None);
+        await TableRows.WipeAsync(app.ConnectionString, org.Id, DailyActivityTables.Days, DailyActivityTables.Models);
+        Assert.NotEqual(live, (await SeriesAsync(org, "tenant_acme"), await SeriesAsync(org, "tenant_globex")));
 
         var (exit, output, error) = await RebuildAsync(DailyActivityProjection.ProjectionName);
 
@@ -76,6 +78,8 @@ public sealed class ProjectionsRebuildTests(LedgerApp app)
         var live = await ExportAsync();
         Assert.Equal(["yesterday", "day-89"], JsonDocument.Parse(live).RootElement.GetProperty("data").EnumerateArray()
             .Select(r => r.GetProperty("request_id").GetString()));
+        await TableRows.WipeAsync(app.ConnectionString, org.Id, SpendLogTable.Name);
+        Assert.NotEqual(live, await ExportAsync());
 
         var (exit, _, error) = await RebuildAsync(SpendLogProjection.ProjectionName);
 
@@ -87,16 +91,37 @@ public sealed class ProjectionsRebuildTests(LedgerApp app)
     public async Task a_request_left_behind_by_a_command_that_died_is_never_taken_later()
     {
         await using var dataSource = NpgsqlDataSource.Create(app.ConnectionString);
-        await using var insert = dataSource.CreateCommand(
-            $"insert into {RebuildRequestsTable.Name} (projection, requested_at) values ($1, now() - interval '2 minutes') returning id");
-        insert.Parameters.Add(new NpgsqlParameter { Value = SpendLogProjection.ProjectionName });
-        var id = (long)(await insert.ExecuteScalarAsync())!;
+        async Task<long> RequestAsync(string age)
+        {
+            await using var insert = dataSource.CreateCommand(
+                $"insert into {RebuildRequestsTable.Name} (projection, requested_at) values ($1, now() - $2::interval) returning id");
+            insert.Parameters.Add(new NpgsqlParameter { Value = SpendLogProjection.ProjectionName });
+            insert.Parameters.Add(new NpgsqlParameter { Value = age });
+            return (long)(await insert.ExecuteScalarAsync())!;
+        }
+        async Task<(bool Started, bool Finished)> StateAsync(long id)
+        {
+            await using var read = dataSource.CreateCommand($"select started_at is not null, finished_at is not null from {RebuildRequestsTable.Name} where id = $1");
+            read.Parameters.Add(new NpgsqlParameter { Value = id });
+            await using var reader = await read.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            return (reader.GetBoolean(0), reader.GetBoolean(1));
+        }
+        var stale = await RequestAsync("2 minutes");
+        var fresh = await RequestAsync("0 seconds");
 
-        await Task.Delay(3 * Ledger.Api.Hosting.RebuildRequests.Poll);
+        // The node takes requests in order: once it has carried out the fresh one, it has passed the stale one by.
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while (!(await StateAsync(fresh)).Finished)
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "the node never took the fresh request");
+            await Task.Delay(100);
+        }
 
-        await using var read = dataSource.CreateCommand($"delete from {RebuildRequestsTable.Name} where id = $1 returning started_at is null");
-        read.Parameters.Add(new NpgsqlParameter { Value = id });
-        Assert.True((bool)(await read.ExecuteScalarAsync())!);
+        Assert.Equal((false, false), await StateAsync(stale));
+        await using var cleanup = dataSource.CreateCommand($"delete from {RebuildRequestsTable.Name} where id = any($1)");
+        cleanup.Parameters.Add(new NpgsqlParameter { Value = new[] { stale, fresh } });
+        await cleanup.ExecuteNonQueryAsync();
     }
 
     [Fact]

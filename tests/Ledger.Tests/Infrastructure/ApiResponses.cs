@@ -22,6 +22,19 @@ public static class ApiResponses
         return problem;
     }
 
+    /// <summary>
+    /// Asserts a 2xx answer, with the request and the body in the message, and returns it: a given
+    /// that failed then fails its test where it failed, not at a later, puzzling assertion.
+    /// </summary>
+    public static async Task<HttpResponseMessage> SucceededAsync(this Task<HttpResponseMessage> call)
+    {
+        var response = await call;
+        Assert.True(response.IsSuccessStatusCode,
+            $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery} answered {(int)response.StatusCode}: " +
+            await response.Content.ReadAsStringAsync());
+        return response;
+    }
+
     public static IEnumerable<string> ErrorFields(this JsonElement problem) =>
         problem.GetProperty("errors").EnumerateObject().Select(p => p.Name);
 }

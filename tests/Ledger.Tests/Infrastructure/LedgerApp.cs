@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ledger.Tests.Infrastructure;
@@ -15,6 +16,9 @@ public sealed class LedgerApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>Configuration for this host only, such as a short reservation lifetime.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The clock this host reads instead of the system's, such as one a test moves forward.</summary>
+    public TimeProvider? Clock { get; init; }
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
 
@@ -32,6 +36,7 @@ public sealed class LedgerApp : WebApplicationFactory<Program>, IAsyncLifetime
         // forged or revoked tokens on purpose: the default of 10 a minute would refuse the suite itself.
         builder.UseSetting("Ledger:RateLimits:FailedAuthenticationsPerMinute", "1000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        if (Clock is { } clock) builder.ConfigureTestServices(services => services.AddSingleton(clock));
     }
 
     public new Task DisposeAsync() => base.DisposeAsync().AsTask();

@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace Ledger.Tests.Infrastructure;
 
-/// <summary>A read model's rows as text, for comparing what two runs wrote.</summary>
+/// <summary>A read model's rows as text, for comparing what two runs wrote, and wiping them before a rebuild.</summary>
 public static class TableRows
 {
     /// <summary>Every row of <paramref name="table"/> that belongs to <paramref name="org"/>, each as its text form, sorted.</summary>
@@ -16,5 +16,21 @@ public static class TableRows
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
         return rows;
+    }
+
+    /// <summary>
+    /// Deletes <paramref name="org"/>'s rows from each table, so that a rebuild compared with the live
+    /// run must write them again: one that did nothing would otherwise leave the live rows and pass.
+    /// </summary>
+    public static async Task WipeAsync(string connectionString, Guid org, params string[] tables)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        foreach (var table in tables)
+        {
+            await using var command = new NpgsqlCommand($"delete from {table} where organization_id = $1", connection);
+            command.Parameters.AddWithValue(org);
+            await command.ExecuteNonQueryAsync();
+        }
     }
 }

@@ -35,6 +35,13 @@ public sealed class OfflineReplayTests
                 await daemon.RebuildProjectionAsync(projection, TimeSpan.FromMinutes(2), CancellationToken.None);
             var byDaemon = await RowsAsync(dataSource, projection);
             Assert.NotEmpty(byDaemon);
+            // Emptied, so that a replay that wrote nothing could not pass on the daemon's rows.
+            foreach (var table in Tables(projection))
+            {
+                await using var wipe = dataSource.CreateCommand($"delete from {table}");
+                await wipe.ExecuteNonQueryAsync();
+            }
+            Assert.Empty(await RowsAsync(dataSource, projection));
 
             var reported = new List<long>();
             var outcome = await OfflineReplay.RunAsync(store, dataSource, projection, reported.Add, CancellationToken.None, pageSize);
@@ -80,11 +87,13 @@ public sealed class OfflineReplayTests
         }
     }
 
+    private static IReadOnlyList<string> Tables(string projection) =>
+        LedgerStore.EmptiedOnRebuild(projection) is { Count: > 0 } emptied ? [.. emptied] : [ConsumerRankingTable.Name];
+
     private static async Task<List<string>> RowsAsync(NpgsqlDataSource dataSource, string projection)
     {
-        var tables = LedgerStore.EmptiedOnRebuild(projection) is { Count: > 0 } emptied ? emptied : [ConsumerRankingTable.Name];
         var rows = new List<string>();
-        foreach (var table in tables)
+        foreach (var table in Tables(projection))
         {
             await using var command = dataSource.CreateCommand($"select '{table}' || t::text from {table} t order by 1");
             await using var reader = await command.ExecuteReaderAsync();

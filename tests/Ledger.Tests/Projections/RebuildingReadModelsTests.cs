@@ -48,6 +48,12 @@ public sealed class RebuildingReadModelsTests(LedgerApp app)
         var ids = Enumerable.Range(0, 4).Select(i => ConsumerStream.Key(org.Id, $"tenant_{i}")).ToArray();
         var live = await SnapshotsAsync(ids);
         Assert.Equal(4, live.Count);
+        await using (var wipe = app.Store.LightweightSession())
+        {
+            wipe.DeleteWhere<Consumer>(c => c.OrganizationId == org.Id);
+            await wipe.SaveChangesAsync();
+        }
+        Assert.Empty(await SnapshotsAsync(ids));
 
         using var daemon = await app.Store.BuildProjectionDaemonAsync();
         await daemon.RebuildProjectionAsync<Consumer>(TimeSpan.FromMinutes(2), CancellationToken.None);
@@ -62,12 +68,20 @@ public sealed class RebuildingReadModelsTests(LedgerApp app)
         await app.Scenarios.MemberAsync(org, "mia", "member");
         var adam = await (await org.Owner.PostAsJsonAsync("/api/members", new { organization_id = org.Id, user_id = "adam", role = "viewer" }))
             .JsonAsync(HttpStatusCode.Created);
-        await org.Owner.PutAsJsonAsync("/api/members/mia", new { organization_id = org.Id, role = "admin" });
-        await org.Owner.DeleteAsync($"/api/tokens/{adam.GetProperty("token_id").GetGuid()}?organization_id={org.Id}");
+        await org.Owner.PutAsJsonAsync("/api/members/mia", new { organization_id = org.Id, role = "admin" }).SucceededAsync();
+        await org.Owner.DeleteAsync($"/api/tokens/{adam.GetProperty("token_id").GetGuid()}?organization_id={org.Id}").SucceededAsync();
         await RegisterKeyAsync(org, "key_1", "mia");
         await RegisterKeyAsync(org, "key_1", "adam", team: "research");
         await RegisterKeyAsync(org, "key_2", "alice");
         var live = await AccessDocumentsAsync(org.Id);
+        await using (var wipe = app.Store.LightweightSession())
+        {
+            wipe.DeleteWhere<Member>(m => m.OrganizationId == org.Id);
+            wipe.DeleteWhere<VirtualKey>(k => k.OrganizationId == org.Id);
+            wipe.DeleteWhere<AccessToken>(t => t.OrganizationId == org.Id);
+            await wipe.SaveChangesAsync();
+        }
+        Assert.Empty(await AccessDocumentsAsync(org.Id));
 
         using var daemon = await app.Store.BuildProjectionDaemonAsync();
         await daemon.RebuildProjectionAsync(AccessProjection.ProjectionName, TimeSpan.FromMinutes(2), CancellationToken.None);
@@ -96,16 +110,16 @@ public sealed class RebuildingReadModelsTests(LedgerApp app)
             .Select(i => UsageRecord($"r{i}", i % 7 == 0 ? null : $"tenant_{i % 4}", key: $"key_{i % 3}",
                 input: i, output: 2 * i, cost: 0.001m * i, at: day.AddHours(i)))
             .ToArray())).JsonAsync(HttpStatusCode.Accepted);
-        await PutOverrideAsync(org.Owner, org.Id, "tenant_1", new { rpm_limit = 60, notes = "pro" });
-        await PutOverrideAsync(org.Owner, org.Id, "tenant_2", new { max_budget = 5m });
-        await PutOverrideAsync(org.Owner, org.Id, "tenant_2", new { max_budget = 7m, budget_duration = "weekly", period_budget = 1m });
-        await AddTagAsync(org.Owner, org.Id, "tenant_1", "plan:pro");
+        await PutOverrideAsync(org.Owner, org.Id, "tenant_1", new { rpm_limit = 60, notes = "pro" }).SucceededAsync();
+        await PutOverrideAsync(org.Owner, org.Id, "tenant_2", new { max_budget = 5m }).SucceededAsync();
+        await PutOverrideAsync(org.Owner, org.Id, "tenant_2", new { max_budget = 7m, budget_duration = "weekly", period_budget = 1m }).SucceededAsync();
+        await AddTagAsync(org.Owner, org.Id, "tenant_1", "plan:pro").SucceededAsync();
         var gone = await (await AddTagAsync(org.Owner, org.Id, "tenant_1", "trial")).JsonAsync(HttpStatusCode.Created);
-        await org.Owner.DeleteAsync($"/api/end-users/tags?id={gone.GetProperty("id").GetGuid()}&organization_id={org.Id}");
-        await AddTagAsync(org.Owner, org.Id, "tenant_3", "region:eu");
-        await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=tenant_0");
-        await PreRegisterAsync(org.Owner, org.Id, "tenant_3", rpm: 10);
-        await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=tenant_3");
+        await org.Owner.DeleteAsync($"/api/end-users/tags?id={gone.GetProperty("id").GetGuid()}&organization_id={org.Id}").SucceededAsync();
+        await AddTagAsync(org.Owner, org.Id, "tenant_3", "region:eu").SucceededAsync();
+        await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=tenant_0").SucceededAsync();
+        await PreRegisterAsync(org.Owner, org.Id, "tenant_3", rpm: 10).SucceededAsync();
+        await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=tenant_3").SucceededAsync();
         await (await PostUsageAsync(org.Ingest, UsageRecord("r_back", "tenant_3", at: day.AddDays(3)))).JsonAsync(HttpStatusCode.Accepted);
         return org;
     }

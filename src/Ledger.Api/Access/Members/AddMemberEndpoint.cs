@@ -15,9 +15,10 @@ public sealed class AddMemberRequestValidator : AbstractValidator<AddMemberReque
     public AddMemberRequestValidator()
     {
         RuleFor(r => r.OrganizationId).NotEmpty();
-        // The id is a path segment of /api/members/{user_id}, where an encoded '/' cannot be told apart.
-        RuleFor(r => r.UserId).Identifier().Must(u => u is null || (!u.Contains('/') && u is not ("." or "..")))
-            .WithMessage("'user_id' must not contain '/' or be '.' or '..'.");
+        RuleFor(r => r.UserId).Custom((userId, context) =>
+        {
+            if (MemberId.Problem(userId) is { } problem) context.AddFailure(problem);
+        });
         RuleFor(r => r.Role).Must(r => MemberRoles.Parse(r) is not null)
             .WithMessage($"'role' must be one of {string.Join(", ", MemberRoles.Names)}.");
     }

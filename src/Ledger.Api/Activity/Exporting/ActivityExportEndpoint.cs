@@ -50,10 +50,13 @@ public static class ActivityExportEndpoint
         return csv.ToString();
     }
 
-    /// <summary>RFC 4180 quoting; a leading =, +, - or @ is quoted behind an apostrophe so spreadsheets never run it as a formula.</summary>
+    /// <summary>
+    /// RFC 4180 quoting, and a ';' is quoted too: spreadsheets in locales with a decimal comma split
+    /// on it. A leading =, +, - or @ is quoted behind an apostrophe so spreadsheets never run it as a formula.
+    /// </summary>
     private static string Field(string value)
     {
         if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@') value = "'" + value;
-        return value.IndexOfAny([',', '"', '\r', '\n']) < 0 ? value : $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+        return value.IndexOfAny([',', ';', '"', '\r', '\n']) < 0 ? value : $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
     }
 }

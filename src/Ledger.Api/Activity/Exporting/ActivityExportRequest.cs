@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using FluentValidation;
 using Ledger.Api.Validation;
+using Ledger.Domain.Text;
 
 namespace Ledger.Api.Activity.Exporting;
 
@@ -22,7 +23,7 @@ public sealed record ActivityExportRequest(
         var q = context.Request.Query;
         var limit = q["limit"].ToString();
         return ValueTask.FromResult(new ActivityExportRequest(
-            Empty(q["user"]), Empty(q["model"]), Empty(q["key_id"]), Empty(q["start_date"]), Empty(q["end_date"]),
+            Text(q["user"]), Text(q["model"]), Text(q["key_id"]), Empty(q["start_date"]), Empty(q["end_date"]),
             limit.Length == 0 ? null : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : -1,
             Empty(q["cursor"])));
     }
@@ -52,6 +53,8 @@ public sealed record ActivityExportRequest(
     }
 
     private static string? Empty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
+    private static string? Text(string? s) => VisibleText.NfcOrNull(Empty(s));
 }
 
 public sealed class ActivityExportRequestValidator : AbstractValidator<ActivityExportRequest>
@@ -60,9 +63,9 @@ public sealed class ActivityExportRequestValidator : AbstractValidator<ActivityE
     {
         RuleFor(r => r.User).Identifier().When(r => r.User is not null);
         RuleFor(r => r.KeyId).Identifier().When(r => r.KeyId is not null);
-        RuleFor(r => r.Model).MaximumLength(200).When(r => r.Model is not null);
+        RuleFor(r => r.Model).MaximumLength(200).Visible().When(r => r.Model is not null);
         RuleFor(r => r.StartDate).Day();
-        RuleFor(r => r.EndDate).Day();
+        RuleFor(r => r.EndDate).EndDay(r => r.StartDate);
         RuleFor(r => r.Limit).InclusiveBetween(1, ActivityExportRequest.MaxLimit).When(r => r.Limit is not null)
             .WithMessage($"'limit' must be a whole number from 1 to {ActivityExportRequest.MaxLimit}.");
         RuleFor(r => r.Cursor).Must(c => ActivityExportRequest.Position.Decode(c) is not null).When(r => r.Cursor is not null)

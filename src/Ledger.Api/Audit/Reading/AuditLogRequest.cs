@@ -1,6 +1,7 @@
 using System.Globalization;
 using FluentValidation;
 using Ledger.Api.Validation;
+using Ledger.Domain.Text;
 
 namespace Ledger.Api.Audit.Reading;
 
@@ -13,7 +14,7 @@ public sealed record AuditLogRequest(
         var q = context.Request.Query;
         var page = q["page"].ToString();
         return ValueTask.FromResult(new AuditLogRequest(
-            q["organization_id"], Empty(q["end_user_id"]), Empty(q["actor"]), Empty(q["since"]), Empty(q["until"]),
+            q["organization_id"], VisibleText.NfcOrNull(Empty(q["end_user_id"])), VisibleText.NfcOrNull(Empty(q["actor"])), Empty(q["since"]), Empty(q["until"]),
             page.Length == 0 ? null : int.TryParse(page, out var p) ? p : -1));
     }
 

@@ -33,15 +33,15 @@ public sealed record ActivityRequest(string? OrganizationId, string? StartDate, 
 
 public sealed class ActivityRequestValidator : AbstractValidator<ActivityRequest>
 {
-    public ActivityRequestValidator()
+    public ActivityRequestValidator(TimeProvider clock)
     {
         RuleFor(r => r.OrganizationId).NotEmpty();
         RuleFor(r => r.StartDate).Day();
-        RuleFor(r => r.EndDate).Day();
-        RuleFor(r => r.EndDate)
-            .Must((r, _) => DayRules.Parse(r.EndDate) >= DayRules.Parse(r.StartDate))
-            .When(r => DayRules.Parse(r.StartDate) is not null && DayRules.Parse(r.EndDate) is not null)
-            .WithMessage("'end_date' must not be before 'start_date'.");
+        RuleFor(r => r.EndDate).EndDay(r => r.StartDate);
+        RuleFor(r => r.StartDate)
+            .Must(start => DayRules.Parse(start) <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
+            .When(r => DayRules.Parse(r.StartDate) is not null && r.EndDate is null)
+            .WithMessage("'start_date' must not be after today when no 'end_date' is given.");
         RuleFor(r => r.EndDate)
             .Must((r, _) => DayRules.Parse(r.EndDate)!.Value.DayNumber - DayRules.Parse(r.StartDate)!.Value.DayNumber < ActivityRequest.MaxDays)
             .When(r => DayRules.Parse(r.StartDate) is not null && DayRules.Parse(r.EndDate) is not null)

@@ -7,6 +7,7 @@ using Ledger.Api.Hosting;
 using Ledger.Api.Problems;
 using Ledger.Domain.Consumers;
 using Ledger.Domain.Consumers.Registering;
+using Ledger.Domain.Text;
 
 namespace Ledger.Api.Consumers.Importing;
 
@@ -69,7 +70,7 @@ public static class BulkImportEndpoint
         try
         {
             var text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body);
-            return text.StartsWith('\uFEFF') ? text[1..] : text;
+            return VisibleText.Nfc(text.StartsWith('\uFEFF') ? text[1..] : text);
         }
         catch (DecoderFallbackException)
         {

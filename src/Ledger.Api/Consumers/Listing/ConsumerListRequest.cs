@@ -1,5 +1,7 @@
 using FluentValidation;
+using Ledger.Api.Validation;
 using Ledger.Domain.Consumers.Listing;
+using Ledger.Domain.Text;
 
 namespace Ledger.Api.Consumers.Listing;
 
@@ -11,7 +13,7 @@ public sealed record ConsumerListRequest(string? OrganizationId, string? Search,
         var q = context.Request.Query;
         var page = q["page"].ToString();
         return ValueTask.FromResult(new ConsumerListRequest(
-            q["organization_id"], q["search"], q["sort"], q["order"],
+            q["organization_id"], VisibleText.NfcOrNull(q["search"]), q["sort"], q["order"],
             page.Length == 0 ? null : int.TryParse(page, out var p) ? p : -1, q["scope"]));
     }
 }
@@ -21,8 +23,7 @@ public sealed class ConsumerListRequestValidator : AbstractValidator<ConsumerLis
     public ConsumerListRequestValidator()
     {
         RuleFor(r => r.OrganizationId).NotEmpty();
-        RuleFor(r => r.Search).MaximumLength(200)
-            .Must(s => s is null || !s.Any(char.IsControl)).WithMessage("'search' must not contain control characters.");
+        RuleFor(r => r.Search).MaximumLength(200).Visible();
         RuleFor(r => r.Sort).Must(s => s is null || ConsumerListOrder.Keys.Contains(s))
             .WithMessage($"'sort' must be one of {string.Join(", ", ConsumerListOrder.Keys)}.");
         RuleFor(r => r.Order).Must(o => o is null or "asc" or "desc").WithMessage("'order' must be 'asc' or 'desc'.");

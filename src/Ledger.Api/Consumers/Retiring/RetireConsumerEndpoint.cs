@@ -15,6 +15,7 @@ public static class RetireConsumerEndpoint
     public static void MapRetireConsumer(this IEndpointRouteBuilder app) =>
         app.MapDelete("/api/end-users", HandleAsync)
             .RequireAuthorization(Policies.Administer)
+            .AddEndpointFilter<ValidationFilter>()
             .Produces(StatusCodes.Status204NoContent);
 
     private static async Task<IResult> HandleAsync(

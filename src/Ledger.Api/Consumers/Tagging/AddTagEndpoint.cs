@@ -16,8 +16,7 @@ public sealed class AddTagRequestValidator : AbstractValidator<AddTagRequest>
     {
         RuleFor(r => r.OrganizationId).NotEmpty();
         RuleFor(r => r.EndUserId).Identifier();
-        RuleFor(r => r.Tag).NotEmpty().MaximumLength(TagConsumer.MaxLength)
-            .Must(t => t is null || !t.Any(char.IsControl)).WithMessage("'tag' must not contain control characters.");
+        RuleFor(r => r.Tag).NotEmpty().MaximumLength(TagConsumer.MaxLength).Visible();
     }
 }
 

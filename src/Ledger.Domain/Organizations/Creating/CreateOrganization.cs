@@ -13,9 +13,7 @@ public static class CreateOrganization
     public static string? Invalid(string name, string owner) =>
         string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength || name.Any(char.IsControl)
             ? $"The organization name must be 1 to {MaxNameLength} characters without control characters."
-            : string.IsNullOrWhiteSpace(owner) || owner.Length > 200 || owner.Any(char.IsControl) || owner.Contains('/') || owner is "." or ".."
-                ? "The owner must be a user id of 1 to 200 characters without control characters or '/'."
-                : null;
+            : MemberId.Problem(string.IsNullOrWhiteSpace(owner) ? null : owner) is { } problem ? $"The owner: {problem}" : null;
 
     public static object[] Decide(
         Guid organizationId, string name, string owner, string ownerTokenHash, string ingestTokenHash, DateTimeOffset now) =>

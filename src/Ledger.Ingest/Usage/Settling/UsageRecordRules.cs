@@ -1,4 +1,5 @@
 using Ledger.Domain.Consumers;
+using Ledger.Domain.Text;
 
 namespace Ledger.Ingest.Usage.Settling;
 
@@ -46,7 +47,7 @@ public static class UsageRecordRules
         null or "" when required => (field, $"'{field}' is required."),
         null => null,
         { Length: var n } when n > max => (field, $"'{field}' must be at most {max} characters; it has {n}."),
-        _ when value.Any(char.IsControl) => (field, $"'{field}' must not contain control characters."),
+        _ when VisibleText.HasHidden(value) => (field, $"'{field}' {VisibleText.Rule}."),
         _ => null,
     };
 

@@ -16,7 +16,7 @@ public sealed class ConcurrentChangesTests(LedgerApp app)
     {
         var org = await app.Scenarios.OrganizationAsync();
         var admin = await app.Scenarios.MemberAsync(org, "adam", "admin");
-        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme");
+        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme").SucceededAsync();
         HttpClient[] admins = [org.Owner, admin];
 
         var puts = Enumerable.Range(1, 16).Select(rpm => PutOverrideAsync(admins[rpm % 2], org.Id, "tenant_acme", new { rpm_limit = rpm }));
@@ -41,7 +41,7 @@ public sealed class ConcurrentChangesTests(LedgerApp app)
     {
         var org = await app.Scenarios.OrganizationAsync();
         var admin = await app.Scenarios.MemberAsync(org, "adam", "admin");
-        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme");
+        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme").SucceededAsync();
 
         var adds = Enumerable.Range(0, 20).Select(i => AddTagAsync(i % 2 == 0 ? org.Owner : admin, org.Id, "tenant_acme", $"t{i % 10}"));
         await Task.WhenAll(adds);

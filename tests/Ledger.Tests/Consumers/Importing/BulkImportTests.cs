@@ -53,7 +53,7 @@ public sealed class BulkImportTests(LedgerApp app)
     public async Task a_column_left_out_leaves_that_cap_of_existing_consumers_alone()
     {
         var org = await app.Scenarios.OrganizationAsync();
-        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme", maxBudget: 100m, rpm: 60, notes: "pro");
+        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme", maxBudget: 100m, rpm: 60, notes: "pro").SucceededAsync();
 
         await (await ImportAsync(org.Owner, org.Id, "end_user_id,notes\ntenant_acme,vip\ntenant_new,\n")).JsonAsync(HttpStatusCode.OK);
 

@@ -24,13 +24,16 @@ public sealed class RefusedImportTests(LedgerApp app)
             "tenant_f,1000000001,,,\n" +              // 10
             ",5,,,\n" +                               // 11
             "tenant_g,1\n" +                          // 12
-            "tab\there,,,,\n";                        // 13
+            "tab\there,,,,\n" +                       // 13
+            "alice\u200b,,,,\n" +                    // 14
+            "\u202etenant,,,,\n";                     // 15
 
         var problem = await (await ImportAsync(org.Owner, org.Id, csv)).ProblemAsync(HttpStatusCode.BadRequest);
 
         var errors = problem.GetProperty("errors").EnumerateArray().ToList();
         Assert.Equal([(3, "end_user_id"), (4, "max_budget"), (5, "rpm_limit"), (6, "tpm_limit"), (7, "notes"), (9, "end_user_id"), (9, "rpm_limit"),
-            (10, "max_budget"), (11, "end_user_id"), (12, "row"), (13, "end_user_id")],
+            (10, "max_budget"), (11, "end_user_id"), (12, "row"), (13, "end_user_id"),
+            (14, "end_user_id"), (15, "end_user_id")],
             errors.Select(e => (e.GetProperty("line").GetInt32(), e.GetProperty("field").GetString())).Order());
         Assert.All(errors, e => Assert.False(string.IsNullOrWhiteSpace(e.GetProperty("message").GetString())));
         Assert.Equal(0, await TotalAsync(org));
@@ -47,6 +50,19 @@ public sealed class RefusedImportTests(LedgerApp app)
         var problem = await (await ImportAsync(org.Owner, org.Id, csv, "&mode=partial")).ProblemAsync(HttpStatusCode.BadRequest);
 
         Assert.Equal([(1, field)], Errors(problem));
+        Assert.Equal(0, await TotalAsync(org));
+    }
+
+    [Fact]
+    public async Task a_file_of_more_than_10000_rows_is_refused_with_413_though_under_2_mib()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        var csv = "end_user_id\n" + string.Concat(Enumerable.Range(0, 10_001).Select(i => $"t{i}\n"));
+        Assert.True(Encoding.UTF8.GetByteCount(csv) < 2 * 1024 * 1024);
+
+        var problem = await (await ImportAsync(org.Owner, org.Id, csv)).ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+
+        Assert.Equal([(0, "body")], Errors(problem));
         Assert.Equal(0, await TotalAsync(org));
     }
 

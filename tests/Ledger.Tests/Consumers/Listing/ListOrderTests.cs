@@ -49,8 +49,8 @@ public sealed class ListOrderTests(LedgerApp app)
         await app.Scenarios.AsyncProjectionsCaughtUpAsync();
         Assert.Equal((3, 3), await TotalAndRowsAsync(org));
 
-        await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=pre_2");
-        await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=traffic_1");
+        await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=pre_2").SucceededAsync();
+        await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=traffic_1").SucceededAsync();
         Assert.Equal((1, 1), await TotalAndRowsAsync(org));
         Assert.Equal(0, (await List(org, "&search=traffic")).GetProperty("total").GetInt64());
 
@@ -126,7 +126,7 @@ public sealed class ListOrderTests(LedgerApp app)
         await (await PostUsageAsync(org.Ingest, Enumerable.Range(0, 12)
             .Select(i => UsageRecord($"r{i}", $"tenant_{i % 4}", cost: 0.5m * (i % 4 + 1), at: DateTimeOffset.UtcNow.AddMinutes(-i))).ToArray()))
             .JsonAsync(HttpStatusCode.Accepted);
-        await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=tenant_0");
+        await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=tenant_0").SucceededAsync();
         await app.Scenarios.AsyncProjectionsCaughtUpAsync();
         var live = await TableRows.OfAsync(app.ConnectionString, ConsumerRankingTable.Name, org.Id);
         var order = Ids(await List(org, "&sort=total_spend&order=desc"));

@@ -42,8 +42,8 @@ public sealed class OverrideTests(LedgerApp app)
     public async Task a_null_field_removes_that_cap_and_an_override_of_nothing_leaves_the_list()
     {
         var org = await app.Scenarios.OrganizationAsync();
-        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme");
-        await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new { rpm_limit = 60, tpm_limit = 1000 });
+        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme").SucceededAsync();
+        await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new { rpm_limit = 60, tpm_limit = 1000 }).SucceededAsync();
 
         await (await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new { rpm_limit = 60 })).JsonAsync(HttpStatusCode.OK);
         var listed = Assert.Single(await OverridesAsync(org.Owner, org.Id));
@@ -57,7 +57,7 @@ public sealed class OverrideTests(LedgerApp app)
     public async Task an_explicit_period_window_is_kept_in_utc()
     {
         var org = await app.Scenarios.OrganizationAsync();
-        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme");
+        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme").SucceededAsync();
 
         await (await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new
         {
@@ -98,8 +98,8 @@ public sealed class OverrideTests(LedgerApp app)
     public async Task an_invalid_override_is_refused_naming_the_field_and_changes_nothing(string field, object fields)
     {
         var org = await app.Scenarios.OrganizationAsync();
-        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme");
-        await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new { rpm_limit = 60 });
+        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme").SucceededAsync();
+        await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new { rpm_limit = 60 }).SucceededAsync();
 
         var problem = await (await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", fields)).ProblemAsync(HttpStatusCode.BadRequest);
 
@@ -111,7 +111,7 @@ public sealed class OverrideTests(LedgerApp app)
     public async Task notes_of_exactly_500_characters_are_accepted()
     {
         var org = await app.Scenarios.OrganizationAsync();
-        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme");
+        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme").SucceededAsync();
 
         await (await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new { notes = new string('n', 500) })).JsonAsync(HttpStatusCode.OK);
     }
@@ -135,8 +135,8 @@ public sealed class OverrideTests(LedgerApp app)
         await RegisterKeyAsync(org, "key_mia", "mia");
         await (await PostUsageAsync(org.Ingest, UsageRecord("r1", "mine", key: "key_mia"), UsageRecord("r2", "theirs", key: "key_other")))
             .JsonAsync(HttpStatusCode.Accepted);
-        await PutOverrideAsync(org.Owner, org.Id, "mine", new { rpm_limit = 60 });
-        await PutOverrideAsync(org.Owner, org.Id, "theirs", new { rpm_limit = 30 });
+        await PutOverrideAsync(org.Owner, org.Id, "mine", new { rpm_limit = 60 }).SucceededAsync();
+        await PutOverrideAsync(org.Owner, org.Id, "theirs", new { rpm_limit = 30 }).SucceededAsync();
 
         await (await PutOverrideAsync(member, org.Id, "mine", new { rpm_limit = 1000 })).ProblemAsync(HttpStatusCode.Forbidden);
 
@@ -151,8 +151,8 @@ public sealed class OverrideTests(LedgerApp app)
     {
         var acme = await app.Scenarios.OrganizationAsync();
         var globex = await app.Scenarios.OrganizationAsync("globex");
-        await PreRegisterAsync(acme.Owner, acme.Id, "tenant_acme");
-        await PutOverrideAsync(acme.Owner, acme.Id, "tenant_acme", new { rpm_limit = 60 });
+        await PreRegisterAsync(acme.Owner, acme.Id, "tenant_acme").SucceededAsync();
+        await PutOverrideAsync(acme.Owner, acme.Id, "tenant_acme", new { rpm_limit = 60 }).SucceededAsync();
 
         await (await globex.Owner.GetAsync($"/api/end-users/overrides?organization_id={acme.Id}")).ProblemAsync(HttpStatusCode.NotFound);
         await (await PutOverrideAsync(globex.Owner, acme.Id, "tenant_acme", new { rpm_limit = 1 })).ProblemAsync(HttpStatusCode.NotFound);

@@ -58,8 +58,8 @@ public sealed class PreRegisterTests(LedgerApp app)
     public async Task pre_registration_leaves_the_period_budget_and_markup_set_by_an_override()
     {
         var org = await app.Scenarios.OrganizationAsync();
-        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme");
-        await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new { budget_duration = "monthly", period_budget = 5m, markup_percentage = 10m });
+        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme").SucceededAsync();
+        await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new { budget_duration = "monthly", period_budget = 5m, markup_percentage = 10m }).SucceededAsync();
 
         await (await PreRegisterAsync(org.Owner, org.Id, "tenant_acme", rpm: 30)).JsonAsync(HttpStatusCode.OK);
 
@@ -74,7 +74,11 @@ public sealed class PreRegisterTests(LedgerApp app)
     [InlineData("__ledger_probe")]
     [InlineData("")]
     [InlineData("tab\there")]
-    public async Task a_reserved_empty_or_control_character_id_is_refused(string endUserId)
+    [InlineData("tenant\u200bacme")]
+    [InlineData("tenant_\u202eemca")]
+    [InlineData("tenant\u2028acme")]
+    [InlineData("\u3164")]
+    public async Task a_reserved_empty_control_or_invisible_character_id_is_refused(string endUserId)
     {
         var org = await app.Scenarios.OrganizationAsync();
 

@@ -15,7 +15,7 @@ public sealed class RetireConsumerTests(LedgerApp app)
     {
         var org = await app.Scenarios.OrganizationAsync();
         await (await PostUsageAsync(org.Ingest, UsageRecord("r1", "tenant_acme"), UsageRecord("r2", "tenant_globex"))).JsonAsync(HttpStatusCode.Accepted);
-        await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new { rpm_limit = 60 });
+        await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new { rpm_limit = 60 }).SucceededAsync();
 
         var retired = await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=tenant_acme");
 
@@ -30,7 +30,7 @@ public sealed class RetireConsumerTests(LedgerApp app)
     {
         var org = await app.Scenarios.OrganizationAsync();
         await (await PostUsageAsync(org.Ingest, UsageRecord("r1", "tenant_acme"))).JsonAsync(HttpStatusCode.Accepted);
-        await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=tenant_acme");
+        await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=tenant_acme").SucceededAsync();
 
         await (await PostUsageAsync(org.Ingest, UsageRecord("r2", "tenant_acme"))).JsonAsync(HttpStatusCode.Accepted);
 
@@ -44,7 +44,7 @@ public sealed class RetireConsumerTests(LedgerApp app)
         var org = await app.Scenarios.OrganizationAsync();
         var globex = await app.Scenarios.OrganizationAsync("globex");
         var member = await app.Scenarios.MemberAsync(org, "mia", "member");
-        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme");
+        await PreRegisterAsync(org.Owner, org.Id, "tenant_acme").SucceededAsync();
 
         await (await member.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=tenant_acme")).ProblemAsync(HttpStatusCode.Forbidden);
         await (await globex.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=tenant_acme")).ProblemAsync(HttpStatusCode.NotFound);

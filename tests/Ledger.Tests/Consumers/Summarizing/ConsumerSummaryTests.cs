@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Ledger.Tests.Infrastructure;
+using static Ledger.Tests.Consumers.Listing.ScopeTests;
 using static Ledger.Tests.Infrastructure.Scenarios;
 
 namespace Ledger.Tests.Consumers.Summarizing;
@@ -54,5 +55,25 @@ public sealed class ConsumerSummaryTests(LedgerApp app)
         var theirs = await app.Scenarios.OrganizationAsync();
 
         await (await mine.Owner.GetAsync($"/api/consumers/summary?organization_id={theirs.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("member")]
+    [InlineData("viewer")]
+    public async Task a_members_summary_ranks_only_the_consumers_of_its_keys(string role)
+    {
+        var (org, mia) = await OrganizationWithTrafficAsync(app, role);
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+        async Task<JsonElement> SummaryAsync(HttpClient client) =>
+            await (await client.GetAsync($"/api/consumers/summary?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK);
+
+        var mine = await SummaryAsync(mia);
+        var all = await SummaryAsync(org.Owner);
+
+        // mia sees "mine" and "both": a top spender, but two consumers get no chart; "theirs", the organization's top, is not hers.
+        Assert.Equal("both", mine.GetProperty("top_consumer").GetProperty("end_user_id").GetString());
+        Assert.Equal(JsonValueKind.Null, mine.GetProperty("chart").ValueKind);
+        Assert.Equal("theirs", all.GetProperty("top_consumer").GetProperty("end_user_id").GetString());
+        Assert.Equal(4, all.GetProperty("chart").GetArrayLength());
     }
 }

@@ -15,6 +15,10 @@ public sealed class RefusedUsageTests(LedgerApp app)
     {
         { """{"request_id":"r1","key_id":"k","user":"USER","model":"m","input_tokens":1,"output_tokens":1,"cost_usd":0.1,"status":"success"}""".Replace("USER", new string('u', 201)), "user" },
         { """{"request_id":"r1","key_id":"k","user":"tenant\u0007acme","model":"m","input_tokens":1,"output_tokens":1,"cost_usd":0.1,"status":"success"}""", "user" },
+        { """{"request_id":"r1","key_id":"k","user":"tenant\u200bacme","model":"m","input_tokens":1,"output_tokens":1,"cost_usd":0.1,"status":"success"}""", "user" },
+        { """{"request_id":"r1","key_id":"k","user":"\u202etenant","model":"m","input_tokens":1,"output_tokens":1,"cost_usd":0.1,"status":"success"}""", "user" },
+        { """{"request_id":"r1","key_id":"k","user":"u","user":"v","model":"m","input_tokens":1,"output_tokens":1,"cost_usd":0.1,"status":"success"}""", "user" },
+        { """{"request_id":"r1","key_id":"k","user":"u","model":"m","input_tokens":1,"output_tokens":1,"cost_usd":0.1,"cost_usd":0.2,"status":"success"}""", "cost_usd" },
         { """{"request_id":"r1","key_id":"k","user":"u","model":"m","input_tokens":-1,"output_tokens":1,"cost_usd":0.1,"status":"success"}""", "input_tokens" },
         { """{"request_id":"r1","key_id":"k","user":"u","model":"m","input_tokens":1,"output_tokens":-5,"cost_usd":0.1,"status":"success"}""", "output_tokens" },
         { """{"request_id":"r1","key_id":"k","user":"u","model":"m","input_tokens":1,"output_tokens":1,"cost_usd":-0.1,"status":"success"}""", "cost_usd" },
