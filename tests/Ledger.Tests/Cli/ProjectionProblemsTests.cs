@@ -1,12 +1,10 @@
 using Ledger.Api.Cli;
 using Ledger.Domain.Usage;
-using Ledger.Projections;
 using Ledger.Projections.Failures;
 using Ledger.Projections.Rebuilds;
 using Ledger.Projections.SpendLog;
 using Ledger.Tests.Infrastructure;
 using Marten;
-using Npgsql;
 
 namespace Ledger.Tests.Cli;
 
@@ -19,12 +17,10 @@ public sealed class ProjectionProblemsTests
     [Fact]
     public async Task a_projection_the_daemon_paused_and_an_organization_skipped_are_listed_with_their_errors()
     {
-        var connection = await TestDatabase.SiblingAsync("projection_problems");
-        using var store = DocumentStore.For(o => LedgerStore.Configure(o, connection));
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        await using var dataSource = NpgsqlDataSource.Create(connection);
+        await using var sibling = await SiblingStore.CreateAsync("projection_problems");
+        var (store, dataSource) = (sibling.Store, sibling.DataSource);
         var org = Guid.NewGuid();
-        await ExecuteAsync(dataSource,
+        await sibling.ExecuteAsync(
             $"""
             insert into {ProjectionFailuresTable.Name} (projection, organization_id, error, failed_at)
                 values ('consumer_ranking', '{org}', 'InvalidCastException: Column is null', now());
@@ -32,16 +28,16 @@ public sealed class ProjectionProblemsTests
         using var daemon = await store.BuildProjectionDaemonAsync();
         await daemon.StartAgentAsync(Shard, CancellationToken.None);
         await AppendUsageAsync(store, org, "r1");
-        await UntilAsync(dataSource, $"select count(*) from {Progression} where name = '{Shard}' and last_seq_id >= 1", "the spend log processed the first event");
+        await UntilAsync(sibling, $"select count(*) from {Progression} where name = '{Shard}' and last_seq_id >= 1", "the spend log processed the first event");
 
         // Then the spend log's table refuses every row (as a full disk or a broken migration would), so its shard stops.
-        await ExecuteAsync(dataSource,
+        await sibling.ExecuteAsync(
             $"""
             create function ledger.refuse_row() returns trigger language plpgsql as $$ begin raise exception 'spend log refused a row'; end $$;
             create trigger refuse before insert on {SpendLogTable.Name} for each row execute function ledger.refuse_row();
             """);
         await AppendUsageAsync(store, org, "r2");
-        await UntilAsync(dataSource, $"select count(*) from {Progression} where name = '{Shard}' and pause_reason is not null", "Marten recorded the spend log as paused");
+        await UntilAsync(sibling, $"select count(*) from {Progression} where name = '{Shard}' and pause_reason is not null", "Marten recorded the spend log as paused");
         var problems = await ProjectionProblems.ReadAsync(dataSource, CancellationToken.None);
 
         var paused = Assert.Single(problems, p => p.Projection == SpendLogProjection.ProjectionName);
@@ -60,21 +56,15 @@ public sealed class ProjectionProblemsTests
     }
 
     /// <summary>Polls until <paramref name="sql"/> counts a row: Marten retries a failed page before it pauses the shard.</summary>
-    private static async Task UntilAsync(NpgsqlDataSource dataSource, string sql, string what)
+    private static async Task UntilAsync(SiblingStore sibling, string sql, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            await using var command = dataSource.CreateCommand(sql);
-            if ((long)(await command.ExecuteScalarAsync())! > 0) return;
+            if (await sibling.ScalarAsync<long>(sql) > 0) return;
             await Task.Delay(200);
         }
         Assert.Fail($"not within 60 s: {what}");
     }
 
-    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
 }

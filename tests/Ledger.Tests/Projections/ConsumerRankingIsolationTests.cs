@@ -1,11 +1,8 @@
 using Ledger.Domain.Consumers;
-using Ledger.Projections;
 using Ledger.Projections.ConsumerRanking;
 using Ledger.Projections.Consumers;
 using Ledger.Projections.Failures;
 using Ledger.Tests.Infrastructure;
-using Marten;
-using Npgsql;
 
 namespace Ledger.Tests.Projections;
 
@@ -19,10 +16,8 @@ public sealed class ConsumerRankingIsolationTests
     [Fact]
     public async Task an_organization_whose_rows_cannot_be_ordered_is_skipped_and_recorded_while_the_others_are_ordered()
     {
-        var connection = await TestDatabase.SiblingAsync("ranking_isolation");
-        using var store = DocumentStore.For(o => LedgerStore.Configure(o, connection));
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        await using var dataSource = NpgsqlDataSource.Create(connection);
+        await using var sibling = await SiblingStore.CreateAsync("ranking_isolation");
+        var (store, dataSource) = (sibling.Store, sibling.DataSource);
         var (broken, healthy) = (Guid.NewGuid(), Guid.NewGuid());
         await using (var session = store.LightweightSession())
         {
@@ -30,19 +25,19 @@ public sealed class ConsumerRankingIsolationTests
                 session.Events.StartStream(ConsumerStream.Key(org, user), new ConsumerRegistered(org, user, RegistrationSource.PreRegistration, "alice", DateTimeOffset.UtcNow));
             await session.SaveChangesAsync();
         }
-        await ExecuteAsync(dataSource,
+        await sibling.ExecuteAsync(
             $"alter table {ConsumersTable.Name} alter column requests drop not null; update {ConsumersTable.Name} set requests = null where organization_id = '{broken}'");
 
         using (var daemon = await store.BuildProjectionDaemonAsync())
             await daemon.RebuildProjectionAsync(ConsumerRankingProjection.ProjectionName, TimeSpan.FromMinutes(1), CancellationToken.None);
 
-        Assert.Equal(0L, await ScalarAsync(dataSource, $"select count(*) from {ConsumerRankingTable.Name} where organization_id = '{broken}'"));
-        Assert.Equal(5L, await ScalarAsync(dataSource, $"select count(*) from {ConsumerRankingTable.Name} where organization_id = '{healthy}'"));
+        Assert.Equal(0L, await sibling.ScalarAsync<long>($"select count(*) from {ConsumerRankingTable.Name} where organization_id = '{broken}'"));
+        Assert.Equal(5L, await sibling.ScalarAsync<long>($"select count(*) from {ConsumerRankingTable.Name} where organization_id = '{healthy}'"));
         var failure = Assert.Single(await ProjectionFailuresTable.ReadAsync(dataSource, CancellationToken.None));
         Assert.Equal((ConsumerRankingProjection.ProjectionName, broken), (failure.Projection, failure.OrganizationId));
 
         // Mended, the organization is ordered with its next event and its failure is gone.
-        await ExecuteAsync(dataSource, $"update {ConsumersTable.Name} set requests = 0 where organization_id = '{broken}'");
+        await sibling.ExecuteAsync($"update {ConsumersTable.Name} set requests = 0 where organization_id = '{broken}'");
         await using (var session = store.LightweightSession())
         {
             session.Events.StartStream(ConsumerStream.Key(broken, "b2"), new ConsumerRegistered(broken, "b2", RegistrationSource.PreRegistration, "alice", DateTimeOffset.UtcNow));
@@ -53,19 +48,9 @@ public sealed class ConsumerRankingIsolationTests
             await daemon.StartAllAsync();
             await daemon.WaitForNonStaleData(TimeSpan.FromSeconds(30));
         }
-        Assert.Equal(5L, await ScalarAsync(dataSource, $"select count(*) from {ConsumerRankingTable.Name} where organization_id = '{broken}'"));
+        Assert.Equal(5L, await sibling.ScalarAsync<long>($"select count(*) from {ConsumerRankingTable.Name} where organization_id = '{broken}'"));
         Assert.Empty(await ProjectionFailuresTable.ReadAsync(dataSource, CancellationToken.None));
     }
 
-    private static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
 
-    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
 }

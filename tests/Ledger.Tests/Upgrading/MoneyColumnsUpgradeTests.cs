@@ -5,7 +5,6 @@ using Ledger.Projections.DailyActivity;
 using Ledger.Projections.Rebuilds;
 using Ledger.Tests.Infrastructure;
 using Marten;
-using Npgsql;
 
 namespace Ledger.Tests.Upgrading;
 
@@ -18,13 +17,11 @@ public sealed class MoneyColumnsUpgradeTests
     [Fact]
     public async Task starting_on_a_database_with_unbounded_spend_rounds_it_to_ten_places_and_asks_to_rebuild_the_daily_figures()
     {
-        var connection = await TestDatabase.SiblingAsync("money_upgrade");
-        await using var dataSource = NpgsqlDataSource.Create(connection);
-        using (var before = DocumentStore.For(o => LedgerStore.Configure(o, connection)))
-            await before.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await using var sibling = await SiblingStore.CreateAsync("money_upgrade");
+        var (connection, dataSource) = (sibling.ConnectionString, sibling.DataSource);
         var org = Guid.NewGuid();
         // As the releases before the rule left it: unbounded columns, a sum of 1e-28 and 1.5, and a daily activity shape of 2.
-        await ExecuteAsync(dataSource,
+        await sibling.ExecuteAsync(
             $"""
             alter table {ConsumersTable.Name} alter column total_spend type numeric;
             alter table {DailyActivityTables.Days} alter column spend type numeric, alter column spend_with_markup type numeric;
@@ -37,21 +34,11 @@ public sealed class MoneyColumnsUpgradeTests
         await new SchemaUpgrades(store, dataSource).StartingAsync(CancellationToken.None);
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 
-        Assert.Equal("numeric(28,10)", await ScalarAsync<string>(dataSource, "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'ledger.consumers'::regclass and attname = 'total_spend'"));
-        Assert.Equal("numeric(38,16)", await ScalarAsync<string>(dataSource, "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'ledger.consumer_daily_activity'::regclass and attname = 'spend_with_markup'"));
-        Assert.Equal(1.5m, await ScalarAsync<decimal>(dataSource, $"select total_spend from {ConsumersTable.Name} where organization_id = '{org}'"));
+        Assert.Equal("numeric(28,10)", await sibling.ScalarAsync<string>("select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'ledger.consumers'::regclass and attname = 'total_spend'"));
+        Assert.Equal("numeric(38,16)", await sibling.ScalarAsync<string>("select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'ledger.consumer_daily_activity'::regclass and attname = 'spend_with_markup'"));
+        Assert.Equal(1.5m, await sibling.ScalarAsync<decimal>($"select total_spend from {ConsumersTable.Name} where organization_id = '{org}'"));
         Assert.Contains(DailyActivityProjection.ProjectionName, await ProjectionShapes.RequestRebuildsAsync(store, dataSource, CancellationToken.None));
     }
 
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
 
-    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
 }
