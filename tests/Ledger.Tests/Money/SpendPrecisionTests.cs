@@ -141,7 +141,9 @@ public sealed class SpendPrecisionTests(LedgerApp app)
         var problem = await (await PostRawAsync(org.Ingest, "/v1/usage", $"[{Record("ok", "c1", "0.5")},{Record("bad", "c1", cost)}]"))
             .ProblemAsync(HttpStatusCode.BadRequest);
 
-        Assert.Contains(problem.ErrorFields(), f => f.EndsWith("cost_usd", StringComparison.Ordinal));
+        var error = Assert.Single(problem.GetProperty("errors").EnumerateObject());
+        Assert.Equal("records[1].cost_usd", error.Name);
+        Assert.Matches("28 digits|0 to 1000000", error.Value[0].GetString()!);
         var totals = await (await org.Owner.GetAsync($"/api/usage/totals?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal(0, totals.GetProperty("requests").GetInt64());
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Ledger.Api.Hosting;
 using Ledger.Api.Validation;
 using Ledger.Ingest.Usage.Settling;
 
@@ -14,7 +15,7 @@ namespace Ledger.Api.Usage.Settling;
     NumberHandling = JsonNumberHandling.Strict,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     AllowDuplicateProperties = false,
-    Converters = [typeof(NfcStringConverter)])]
+    Converters = [typeof(NfcStringConverter), typeof(AmountConverter)])]
 [JsonSerializable(typeof(UsageRecord))]
 [JsonSerializable(typeof(UsageRecord[]))]
 internal sealed partial class UsageJsonContext : JsonSerializerContext;
