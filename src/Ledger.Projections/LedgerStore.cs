@@ -34,7 +34,6 @@ public static class LedgerStore
         opts.Events.StreamIdentity = StreamIdentity.AsString;
         // Quick append: versions are assigned in the database, one call per stream per batch.
         opts.Events.AppendMode = EventAppendMode.Quick;
-        opts.Events.UseAdvisoryLockTransaction = true;
         // Every append notifies, so the async daemon looks for new events at once instead of at its next poll.
         opts.Events.UseListenNotifyForEventAppends = true;
         // A paused shard's reason and the event it stopped at are kept, for `ledger projections status`.
