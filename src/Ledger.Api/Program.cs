@@ -18,6 +18,7 @@ builder.Services.AddLedgerAuth(builder.Configuration);
 builder.Services.AddLedgerRateLimits(builder.Configuration);
 builder.Services.AddLedgerProblems();
 builder.Services.AddLedgerHttp();
+builder.Services.AddLedgerApiDocs();
 
 var app = builder.Build();
 app.UseLedgerResponseHeaders();
@@ -27,6 +28,7 @@ app.UseRateLimiter(); // before authentication: a refused address costs no token
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapLedgerEndpoints();
+app.MapLedgerApiDocs();
 await app.RunAsync();
 return 0;
 
