@@ -3,6 +3,7 @@ using Ledger.Api.Cli;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Problems;
+using Ledger.Api.Telemetry;
 using Ledger.Ingest;
 
 if (args is ["org", ..]) return await OrgCommand.RunAsync(args[1..]);
@@ -19,6 +20,7 @@ builder.Services.AddLedgerRateLimits(builder.Configuration);
 builder.Services.AddLedgerProblems();
 builder.Services.AddLedgerHttp();
 builder.Services.AddLedgerApiDocs();
+builder.Services.AddLedgerTelemetry();
 
 var app = builder.Build();
 app.UseLedgerResponseHeaders();
@@ -29,6 +31,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapLedgerEndpoints();
 app.MapLedgerApiDocs();
+app.MapLedgerMetrics();
 await app.RunAsync();
 return 0;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Ledger.Api.Auth;
 using Ledger.Api.Problems;
+using Ledger.Api.Telemetry;
 using Ledger.Api.Validation;
 using Ledger.Domain.Admissions;
 using Ledger.Domain.Consumers;
@@ -30,10 +31,9 @@ public static class AdmitEndpoint
         {
             return await queue.SubmitAsync(post.ToRequest(user.OrganizationOf(), reserved), ct) switch
             {
-                AdmissionOutcome.Admitted a => Results.Ok(new Response(true, a.ReservationId, a.ExpiresAt)),
+                AdmissionOutcome.Admitted a => Admitted(a),
                 AdmissionOutcome.Rejected r => Refused(r.Hit, http),
-                AdmissionOutcome.Closed => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict",
-                    detail: "request_id: this request was admitted before and has settled or expired; a new request needs a new request_id."),
+                AdmissionOutcome.Closed => Closed(),
                 _ => throw new InvalidOperationException("Unknown admission outcome."),
             };
         }
@@ -43,9 +43,23 @@ public static class AdmitEndpoint
         }
     }
 
+    private static IResult Admitted(AdmissionOutcome.Admitted a)
+    {
+        LedgerMeter.Admitted();
+        return Results.Ok(new Response(true, a.ReservationId, a.ExpiresAt));
+    }
+
+    private static IResult Closed()
+    {
+        LedgerMeter.Closed();
+        return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict",
+                    detail: "request_id: this request was admitted before and has settled or expired; a new request needs a new request_id.");
+    }
+
     private static IResult Refused(CapHit hit, HttpContext http)
     {
         var (scope, kind) = (Wire(hit.Scope.ToString()), Wire(hit.Kind.ToString()));
+        LedgerMeter.Rejected(scope, kind);
         var rate = hit.Kind is LimitKind.Rpm or LimitKind.Tpm;
         if (hit.RetryAfter is { } wait)
             http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

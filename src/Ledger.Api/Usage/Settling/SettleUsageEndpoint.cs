@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Ledger.Api.Auth;
 using Ledger.Api.Problems;
+using Ledger.Api.Telemetry;
 using Ledger.Api.Validation;
 using Ledger.Domain.Consumers;
 using Ledger.Ingest.Usage.Settling;
@@ -31,6 +32,7 @@ public static class SettleUsageEndpoint
         try
         {
             var result = await queue.SubmitAsync(usage, ct);
+            LedgerMeter.Settled(result.Accepted, result.Duplicates);
             return Results.Json(new Response(result.Accepted, result.Duplicates), statusCode: StatusCodes.Status202Accepted);
         }
         catch (IngestUnavailableException e)
