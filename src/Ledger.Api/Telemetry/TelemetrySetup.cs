@@ -15,7 +15,7 @@ public static class TelemetrySetup
             // Npgsql names a pool by its connection string (host, user, database) unless its data source has
             // a name; the scrape needs no token, so the pools are summed by state instead.
             .AddView("db.client.*", new MetricStreamConfiguration { TagKeys = ["db.client.connection.state"] })
-            .AddPrometheusExporter());
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0)); // a scrape shows the figures of that moment
         return services;
     }
 
