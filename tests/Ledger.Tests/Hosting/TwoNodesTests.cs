@@ -18,7 +18,7 @@ public sealed class TwoNodesTests
     {
         var database = await TestDatabase.SiblingAsync("two_nodes");
         var settings = new Dictionary<string, string> { ["LEDGER_DB"] = database };
-        await using var first = new LedgerApp { Settings = settings };
+        await using var first = new LedgerApp { Settings = settings }; // stopped below, mid-test; disposing twice is harmless
         await first.InitializeAsync();
         var keys = AsyncShards.Names(first.Store).Select(p => AsyncShards.LockKey(first.Store, p)).ToList();
         await using var connection = new NpgsqlConnection(database);

@@ -1,9 +1,7 @@
 using Ledger.Api.Hosting;
-using Ledger.Projections;
 using Ledger.Projections.ConsumerRanking;
 using Ledger.Projections.Consumers;
 using Ledger.Tests.Infrastructure;
-using Marten;
 using Npgsql;
 
 namespace Ledger.Tests.Upgrading;
@@ -17,12 +15,10 @@ public sealed class ConsumerRankingUpgradeTests
     [Fact]
     public async Task starting_on_a_database_with_the_old_copy_computes_every_organizations_orders()
     {
-        var connection = await TestDatabase.SiblingAsync("ranking_upgrade");
-        using var store = DocumentStore.For(o => LedgerStore.Configure(o, connection));
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        await using var dataSource = NpgsqlDataSource.Create(connection);
+        await using var sibling = await SiblingStore.CreateAsync("ranking_upgrade");
+        var (store, dataSource) = (sibling.Store, sibling.DataSource);
         var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
-        await ExecuteAsync(dataSource,
+        await sibling.ExecuteAsync(
             $"""
             drop table {ConsumerRankingTable.Name};
             create table ledger.consumer_ranking (organization_id uuid, end_user_id text, requests bigint, primary key (organization_id, end_user_id));
@@ -55,9 +51,4 @@ public sealed class ConsumerRankingUpgradeTests
         return orders;
     }
 
-    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
 }

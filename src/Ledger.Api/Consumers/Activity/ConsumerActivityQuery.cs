@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Ledger.Domain.Money;
 using Ledger.Projections.Consumers;
 using Ledger.Projections.DailyActivity;
 using Ledger.Projections.Storage;
@@ -28,7 +29,7 @@ public sealed class ConsumerActivityQuery(NpgsqlDataSource dataSource)
             """, organizationId, endUserId, keys));
         batch.BatchCommands.Add(SqlBatch.Command(
             $"""
-            select day, requests, input_tokens, output_tokens, spend, successes, errors, rate_rejections + budget_rejections, round(spend_with_markup, 10)
+            select day, requests, input_tokens, output_tokens, spend, successes, errors, rate_rejections + budget_rejections, round(spend_with_markup, {Usd.Scale})
             from {DailyActivityTables.Days} where organization_id = $1 and end_user_id = $2 and day between $3 and $4
             """, organizationId, endUserId, first, last));
         batch.BatchCommands.Add(SqlBatch.Command(
