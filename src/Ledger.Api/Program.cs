@@ -1,5 +1,6 @@
 using Ledger.Api.Auth;
 using Ledger.Api.Cli;
+using Ledger.Api.Dashboard;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Problems;
@@ -21,17 +22,21 @@ builder.Services.AddLedgerProblems();
 builder.Services.AddLedgerHttp();
 builder.Services.AddLedgerApiDocs();
 builder.Services.AddLedgerTelemetry();
+builder.Services.AddLedgerDashboard();
 
 var app = builder.Build();
 app.UseLedgerResponseHeaders();
 app.UseLedgerRequestLog();
 app.UseLedgerProblems();
+app.UseLedgerDashboardFiles();
 app.UseRateLimiter(); // before authentication: a refused address costs no token lookup
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseLedgerDashboardAntiforgery();
 app.MapLedgerEndpoints();
 app.MapLedgerApiDocs();
 app.MapLedgerMetrics();
+app.MapLedgerDashboard();
 await app.RunAsync();
 return 0;
 

@@ -17,6 +17,7 @@ public static class Policies
     {
         services.Configure<AuthOptions>(configuration.GetSection("Ledger:Auth"));
         services.AddSingleton<IngestTokenCache>();
+        services.AddSingleton<TokenLookup>();
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

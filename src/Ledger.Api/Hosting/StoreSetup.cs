@@ -20,6 +20,7 @@ public static class StoreSetup
         var opts = new StoreOptions();
         LedgerStore.Configure(opts, connectionString, logs);
         opts.AddIngestStorage();
+        opts.Storage.ExtendedSchemaObjects.Add(Dashboard.Session.DataProtectionKeysTable.Definition());
         return opts;
     }
 

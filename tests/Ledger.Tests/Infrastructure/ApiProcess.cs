@@ -17,6 +17,11 @@ namespace Ledger.Tests.Infrastructure;
 /// </summary>
 public sealed class ApiProcess : IAsyncLifetime
 {
+    /// <summary>Off for most tests, so nothing runs beside the request under test; the dashboard's tests want them.</summary>
+    private bool _asyncProjections;
+
+    public static ApiProcess WithAsyncProjections() => new() { _asyncProjections = true };
+
     private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
     private string _connectionString = "";
@@ -38,7 +43,7 @@ public sealed class ApiProcess : IAsyncLifetime
             WorkingDirectory = root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment = { ["LEDGER_DB"] = _connectionString, ["LEDGER_URL"] = Url.ToString().TrimEnd('/'), ["Ledger__AsyncProjections"] = "Disabled" },
+            Environment = { ["LEDGER_DB"] = _connectionString, ["LEDGER_URL"] = Url.ToString().TrimEnd('/'), ["Ledger__AsyncProjections"] = _asyncProjections ? "HotCold" : "Disabled" },
         };
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
@@ -59,10 +64,10 @@ public sealed class ApiProcess : IAsyncLifetime
     }
 
     /// <summary>A new organization in the process's database, as <c>ledger org create</c> makes it.</summary>
-    public async Task<OrganizationCreation.Created> OrganizationAsync()
+    public async Task<OrganizationCreation.Created> OrganizationAsync(string name = "acme-inc", string owner = "alice")
     {
         using var store = new DocumentStore(StoreSetup.Options(_connectionString));
-        return await OrganizationCreation.CreateAsync(store, "acme-inc", "alice", DateTimeOffset.UtcNow);
+        return await OrganizationCreation.CreateAsync(store, name, owner, DateTimeOffset.UtcNow);
     }
 
     public HttpClient Client(string? token = null)
