@@ -16,8 +16,12 @@ public static class CapsForm
 
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
     {
-        ["rpm_limit"] = "RPM limit", ["tpm_limit"] = "TPM limit", ["max_budget"] = "Max budget",
-        ["key_id"] = "Key ID", ["team_id"] = "Team ID", ["owner_user_id"] = "Owner",
+        ["rpm_limit"] = "RPM limit",
+        ["tpm_limit"] = "TPM limit",
+        ["max_budget"] = "Max budget",
+        ["key_id"] = "Key ID",
+        ["team_id"] = "Team ID",
+        ["owner_user_id"] = "Owner",
     };
 
     public static Values Posted(IFormCollection form) => new(form["rpm_limit"].ToString().Trim(), form["tpm_limit"].ToString().Trim(), form["max_budget"].ToString().Trim());
