@@ -18,8 +18,9 @@ namespace Ledger.Bench;
 /// organization with 100,000 consumers and usage over the last 90 days (not timed; the async
 /// projections caught up; <c>--reuse</c> keeps the database a run before seeded), starts the API as
 /// its own process and, once it has settled, times one request at a time over loopback, each series
-/// after 200 untimed (<c>--untimed N</c>): the consumer list (searched, sorted, paged) and one
-/// consumer's 90-day series. The baseline in the same run is <c>GET /health/live</c> timed the same
+/// after 200 untimed (<c>--untimed N</c>): the consumer list (searched, sorted, paged), one
+/// consumer's 90-day series, and the dashboard's Consumers page (HTML, with a session) beside the
+/// JSON list it reads through, turn about. The baseline in the same run is <c>GET /health/live</c> timed the same
 /// way. A run during which the API rebuilt a projection reports no figures.
 /// </summary>
 public static class ReadsBench
@@ -63,6 +64,14 @@ public static class ReadsBench
             var searched = await TimeAsync(http, Searched, requests / 2, untimed);
             var series = await TimeAsync(http, Series, requests, untimed);
             var list = Timing.Of([.. sorted.Times, .. searched.Times]);
+            // The Consumers page beside the JSON list it reads through: its first page in the default order, and a searched one.
+            using var browser = await DashboardSession.SignInAsync(connection, org, ownerToken);
+            string Search(int i) => (i * 37 % 1000).ToString("D3", System.Globalization.CultureInfo.InvariantCulture);
+            var (listFirst, pageFirst) = await TimeSideBySideAsync(
+                http, _ => $"/api/consumers?organization_id={org}", browser.Http, _ => browser.Consumers, requests / 2, untimed);
+            var (listSearched, pageSearched) = await TimeSideBySideAsync(
+                http, i => $"/api/consumers?organization_id={org}&search={Search(i)}", browser.Http, i => $"{browser.Consumers}?search={Search(i)}", requests / 2, untimed);
+            var (listBoth, pageBoth) = (Timing.Of([.. listFirst.Times, .. listSearched.Times]), Timing.Of([.. pageFirst.Times, .. pageSearched.Times]));
             if (await RebuildsSinceAsync(connection, apiStarted) is [_, ..] rebuilt)
             {
                 Console.Error.WriteLine($"reads: no figures: the API rebuilt {string.Join(", ", rebuilt)} while requests were timed, so they would time that rebuild");
@@ -73,7 +82,10 @@ public static class ReadsBench
             Console.WriteLine($"consumer list, searched for three digits: p50 {searched.P50:F2} ms, p95 {searched.P95:F2} ms");
             Console.WriteLine($"consumer list (search, sort, page): p50 {list.P50:F2} ms, p95 {list.P95:F2} ms; ratio of p95 to the baseline {list.P95 / live.P95:F1}");
             Console.WriteLine($"90-day series: p50 {series.P50:F2} ms, p95 {series.P95:F2} ms; ratio of p95 to the baseline {series.P95 / live.P95:F1}");
-            Console.WriteLine($"reads: list p95 {list.P95:F2} ms, series p95 {series.P95:F2} ms at {consumers} consumers");
+            Console.WriteLine($"JSON list, first page: p50 {listFirst.P50:F2} ms, p95 {listFirst.P95:F2} ms; searched: p50 {listSearched.P50:F2} ms, p95 {listSearched.P95:F2} ms");
+            Console.WriteLine($"Consumers page HTML, first page: p50 {pageFirst.P50:F2} ms, p95 {pageFirst.P95:F2} ms; searched: p50 {pageSearched.P50:F2} ms, p95 {pageSearched.P95:F2} ms");
+            Console.WriteLine($"Consumers page p95 / JSON list p95: first page {pageFirst.P95 / listFirst.P95:F2}, searched {pageSearched.P95 / listSearched.P95:F2}, both {pageBoth.P95 / listBoth.P95:F2} (target at most 2)");
+            Console.WriteLine($"reads: list p95 {list.P95:F2} ms, series p95 {series.P95:F2} ms, page p95 {pageBoth.P95:F2} ms at {consumers} consumers");
             return 0;
         }
         finally
@@ -175,6 +187,23 @@ public static class ReadsBench
             Array.Sort(times);
             return new Timing(times);
         }
+    }
+
+    /// <summary>
+    /// Two reads timed turn about, one request at a time, so that whatever else the machine does
+    /// weighs on both alike; after <paramref name="untimed"/> untimed pairs.
+    /// </summary>
+    private static async Task<(Timing, Timing)> TimeSideBySideAsync(
+        HttpClient a, Func<int, string> aPath, HttpClient b, Func<int, string> bPath, int requests, int untimed)
+    {
+        var (aTimes, bTimes) = (new double[requests], new double[requests]);
+        for (var i = -untimed; i < requests; i++)
+        {
+            var aTime = (await TimeAsync(a, _ => aPath(i + untimed), 1, 0)).Times[0];
+            var bTime = (await TimeAsync(b, _ => bPath(i + untimed), 1, 0)).Times[0];
+            if (i >= 0) (aTimes[i], bTimes[i]) = (aTime, bTime);
+        }
+        return (Timing.Of(aTimes), Timing.Of(bTimes));
     }
 
     /// <summary>One request at a time, after <paramref name="untimed"/> untimed; every answer must be 200.</summary>

@@ -24,6 +24,7 @@ public static class DashboardSetup
     {
         services.AddRazorComponents();
         services.AddLedgerSessions(configuration);
+        services.AddSingleton<SignInLinksTable>();
         services.AddSingleton<SessionStart>();
         return services;
     }
@@ -51,6 +52,7 @@ public static class DashboardSetup
     public static void MapLedgerDashboard(this WebApplication app)
     {
         app.MapSignOut();
+        app.MapSignInLink();
         app.MapRazorComponents<App>()
             .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = SessionSetup.Scheme, Policy = Policies.Read })
             .ExcludeFromDescription();

@@ -21,6 +21,7 @@ public static class StoreSetup
         LedgerStore.Configure(opts, connectionString, logs);
         opts.AddIngestStorage();
         opts.Storage.ExtendedSchemaObjects.Add(Dashboard.Session.DataProtectionKeysTable.Definition());
+        opts.Storage.ExtendedSchemaObjects.Add(Dashboard.Session.SignInLinksTable.Definition());
         return opts;
     }
 

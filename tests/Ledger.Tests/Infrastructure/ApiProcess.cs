@@ -34,7 +34,7 @@ public sealed class ApiProcess : IAsyncLifetime
 
     public Uri Url { get; } = new($"http://127.0.0.1:{FreePort()}");
 
-    /// <summary>The process's own database.</summary>
+    /// <summary>The process's own database, for what a test reads or sets there directly.</summary>
     public string ConnectionString => _connectionString;
 
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>

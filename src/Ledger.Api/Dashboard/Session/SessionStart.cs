@@ -8,25 +8,33 @@ using Microsoft.AspNetCore.Authentication;
 namespace Ledger.Api.Dashboard.Session;
 
 /// <summary>
-/// Starts a dashboard session from a member token: the token is hashed and looked up as a bearer
-/// token is, and only its hash goes into the cookie. A refused token counts as a failed
-/// authentication against the caller's address.
+/// Starts a dashboard session from a member token, or from a one-time sign-in link that names one:
+/// the token's hash is looked up as a bearer token's is, and only the hash goes into the cookie.
+/// A refused token or link counts as a failed authentication against the caller's address.
 /// </summary>
-public sealed class SessionStart(TokenLookup lookup, IDocumentStore store, FailedAuthentications failures)
+public sealed class SessionStart(TokenLookup lookup, IDocumentStore store, SignInLinksTable links, FailedAuthentications failures)
 {
     /// <summary>The organization's name (the pages' addresses start with it), or null when the token does not sign in.</summary>
-    public async Task<string?> SignInAsync(HttpContext context, string token)
+    public Task<string?> SignInAsync(HttpContext context, string token)
     {
         token = token.Trim();
-        var hash = token.Length is > 0 and <= 200 ? BearerToken.Hash(token) : null;
-        var found = hash is null ? null : await lookup.FindAsync(hash, context.RequestAborted);
+        return StartAsync(context, token.Length is > 0 and <= 200 ? BearerToken.Hash(token) : null);
+    }
+
+    /// <summary>As <see cref="SignInAsync"/>, with the code of a sign-in link, which this uses up.</summary>
+    public async Task<string?> SignInWithLinkAsync(HttpContext context, string code) =>
+        await StartAsync(context, await links.ConsumeAsync(code.Trim(), context.RequestAborted));
+
+    private async Task<string?> StartAsync(HttpContext context, string? tokenHash)
+    {
+        var found = tokenHash is null ? null : await lookup.FindAsync(tokenHash, context.RequestAborted);
         if (found is null || !found.Role.CanReadDashboard())
         {
             failures.Count(context);
             return null;
         }
         var name = await OrganizationNameAsync(found.Token.OrganizationId, context.RequestAborted);
-        await context.SignInAsync(SessionSetup.Scheme, SessionClaims.Principal(found, hash!, name),
+        await context.SignInAsync(SessionSetup.Scheme, SessionClaims.Principal(found, tokenHash!, name),
             new AuthenticationProperties { IsPersistent = true });
         return name;
     }

@@ -38,6 +38,34 @@ public sealed class OrgCreateCommandTests(LedgerApp app)
     }
 
     [Fact]
+    public async Task prints_a_sign_in_link_before_the_json_that_signs_the_owner_in_once()
+    {
+        var output = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            Environment.SetEnvironmentVariable("LEDGER_DB", app.ConnectionString);
+            Assert.Equal(0, await OrgCommand.RunAsync(["create", "initrode", "--owner", "peter"]));
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        var lines = output.ToString().TrimEnd().Split('\n');
+        var link = new Uri(lines[^2].Split(' ')[^1]);
+        Assert.StartsWith("Sign in (once, within 10 minutes): http://127.0.0.1:5080/sign-in/link?code=", lines[^2], StringComparison.Ordinal);
+        using var browser = app.CreateClient(new() { AllowAutoRedirect = false });
+        var first = await browser.GetAsync(link.PathAndQuery);
+        var second = await browser.GetAsync(link.PathAndQuery);
+
+        Assert.Equal("/initrode/end-users", first.Headers.Location?.OriginalString);
+        Assert.Contains(first.Headers.GetValues("Set-Cookie"), c => c.StartsWith("ledger_session=", StringComparison.Ordinal));
+        Assert.Equal("/sign-in?link=refused", second.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
     public async Task stores_tokens_only_as_hashes()
     {
         var org = await app.Scenarios.OrganizationAsync();
