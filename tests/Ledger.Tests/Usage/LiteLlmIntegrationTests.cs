@@ -217,6 +217,17 @@ public sealed class LiteLlmIntegrationTests(LedgerApp app)
     }
 
     [Fact]
+    public async Task a_body_over_the_usage_limit_is_refused_with_413()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        var huge = Payload("chatcmpl-big").With("messages", new JsonArray(new JsonObject { ["content"] = new string('x', 5 * 1024 * 1024) }));
+
+        await (await PostRawAsync(org.Ingest, Path, ArrayBody(huge))).ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+
+        await AssertNothingStored(org);
+    }
+
+    [Fact]
     public async Task only_the_ingest_token_may_post()
     {
         var org = await app.Scenarios.OrganizationAsync();
