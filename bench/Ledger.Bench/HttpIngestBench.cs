@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Ledger.Api.Hosting;
 using Ledger.Api.Organizations.Creating;
+using Ledger.Domain.Usage;
 using Marten;
 
 namespace Ledger.Bench;
@@ -16,10 +17,11 @@ public static class HttpIngestBench
 {
     internal const string Url = "http://127.0.0.1:5181";
 
-    public static async Task<int> RunAsync(BenchArgs args)
+    /// <summary><paramref name="format"/> "litellm" also posts the same usage as LiteLLM batches, after the native run.</summary>
+    public static async Task<int> RunAsync(BenchArgs args, string format = "native")
     {
         Console.WriteLine($"machine: {BenchArgs.Machine}");
-        Console.WriteLine($"events: {args.Events}, batch: {args.BatchSize}, concurrent clients: {args.Concurrency}");
+        Console.WriteLine($"events: {args.Events}, batch: {args.BatchSize}, concurrent clients: {args.Concurrency}, format: {format}");
         var (org, _, ingestToken) = await CreateOrganizationAsync();
         using var api = StartApi();
         try
@@ -29,27 +31,40 @@ public static class HttpIngestBench
             await WaitReadyAsync(http);
 
             var run = Guid.NewGuid().ToString("N")[..8];
-            List<byte[]> Bodies(string prefix, int posts) => Enumerable.Range(0, posts)
-                .Select(b => JsonSerializer.SerializeToUtf8Bytes(UsageGenerator
-                    .Batch(org, prefix, b * args.BatchSize, args.BatchSize, args.Consumers, DateTimeOffset.UtcNow)
-                    .Select(UsageGenerator.Wire)))
-                .ToList();
-            var bodies = Bodies(run, args.Events / args.BatchSize);
-            await Drive.ConcurrentlyAsync(Bodies("warm" + run, Drive.WarmupPosts), args.Concurrency, b => PostAsync(http, b));
-
-            var (apiCpu, selfCpu) = (CpuOf(api), CpuOf(Process.GetCurrentProcess()));
-            var sw = Stopwatch.StartNew();
-            await Drive.ConcurrentlyAsync(bodies, args.Concurrency, b => PostAsync(http, b));
-            var rate = bodies.Count * args.BatchSize / sw.Elapsed.TotalSeconds;
-            var wall = sw.Elapsed.TotalSeconds;
-            Console.WriteLine($"cpu over the run: api {(CpuOf(api) - apiCpu) / wall:P0}, load generator {(CpuOf(Process.GetCurrentProcess()) - selfCpu) / wall:P0} of one core ({Environment.ProcessorCount} cores; PostgreSQL has the rest)");
-            Console.WriteLine($"http ingest: {rate:F0} events/s ({bodies.Count} posts of {args.BatchSize})");
+            var native = await MeasureAsync(http, args, api, "/v1/usage", org, "native" + run, UsageGenerator.Wire);
+            Console.WriteLine($"http ingest: {native:F0} events/s ({args.Events / args.BatchSize} posts of {args.BatchSize})");
+            if (format == "litellm")
+            {
+                var litellm = await MeasureAsync(http, args, api, "/v1/integrations/litellm", org, "litellm" + run, LiteLlmWire.Payload);
+                Console.WriteLine($"http ingest, LiteLLM json_array: {litellm:F0} events/s ({litellm / native:F2} x native; target >= 0.7)");
+            }
             return 0;
         }
         finally
         {
             api.Kill(entireProcessTree: true);
         }
+    }
+
+    /// <summary>Posts generated usage in one wire shape after an untimed warm-up; the events per second.</summary>
+    private static async Task<double> MeasureAsync(
+        HttpClient http, BenchArgs args, Process api, string path, Guid org, string run, Func<UsageSettled, object> wire)
+    {
+        List<byte[]> Bodies(string prefix, int posts) => Enumerable.Range(0, posts)
+            .Select(b => JsonSerializer.SerializeToUtf8Bytes(UsageGenerator
+                .Batch(org, prefix, b * args.BatchSize, args.BatchSize, args.Consumers, DateTimeOffset.UtcNow)
+                .Select(wire)))
+            .ToList();
+        var bodies = Bodies(run, args.Events / args.BatchSize);
+        await Drive.ConcurrentlyAsync(Bodies("warm" + run, Drive.WarmupPosts), args.Concurrency, b => PostAsync(http, path, b));
+
+        var (apiCpu, selfCpu) = (CpuOf(api), CpuOf(Process.GetCurrentProcess()));
+        var sw = Stopwatch.StartNew();
+        await Drive.ConcurrentlyAsync(bodies, args.Concurrency, b => PostAsync(http, path, b));
+        var wall = sw.Elapsed.TotalSeconds;
+        Console.WriteLine($"{path}: {bodies.Sum(b => b.Length) / bodies.Count / 1024} KiB a post; cpu over the run: api {(CpuOf(api) - apiCpu) / wall:P0}, " +
+            $"load generator {(CpuOf(Process.GetCurrentProcess()) - selfCpu) / wall:P0} of one core ({Environment.ProcessorCount} cores; PostgreSQL has the rest)");
+        return bodies.Count * args.BatchSize / wall;
     }
 
     /// <summary>CPU seconds the whole machine has been busy (all processes, all cores), from /proc/stat; 0 where there is none.</summary>
@@ -67,13 +82,13 @@ public static class HttpIngestBench
         return process.TotalProcessorTime.TotalSeconds;
     }
 
-    private static async Task PostAsync(HttpClient http, byte[] body)
+    private static async Task PostAsync(HttpClient http, string path, byte[] body)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var response = await http.PostAsync("/v1/usage", content);
+        using var response = await http.PostAsync(path, content);
         if ((int)response.StatusCode != 202)
-            throw new InvalidOperationException($"POST /v1/usage answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            throw new InvalidOperationException($"POST {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
     internal static async Task<(Guid Org, string OwnerToken, string IngestToken)> CreateOrganizationAsync(string? connection = null)

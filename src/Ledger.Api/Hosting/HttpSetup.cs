@@ -20,6 +20,7 @@ using Ledger.Api.Keys.Listing;
 using Ledger.Api.Keys.Registering;
 using Ledger.Api.OrganizationUsage.GettingTotals;
 using Ledger.Api.Teams.Limiting;
+using Ledger.Api.Usage.LiteLlm;
 using Ledger.Api.Usage.Settling;
 using Ledger.Api.Validation;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -71,6 +72,7 @@ public static class HttpSetup
         var gateway = app.MapGroup("").WithTags("Gateway");
         gateway.MapAdmit();
         gateway.MapSettleUsage();
+        gateway.MapLiteLlmUsage();
         var consumers = app.MapGroup("").WithTags("Consumers");
         consumers.MapListConsumers();
         consumers.MapConsumerSummary();

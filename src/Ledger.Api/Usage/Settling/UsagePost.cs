@@ -10,9 +10,11 @@ namespace Ledger.Api.Usage.Settling;
 /// The body of <c>POST /v1/usage</c>: one usage record, or a JSON array of them. Bound by hand so
 /// that a batch is parsed straight from the request buffer and shape errors carry their index.
 /// </summary>
-public sealed record UsagePost(IReadOnlyList<UsageRecord?> Records, bool IsBatch)
+public sealed record UsagePost(IReadOnlyList<UsageRecord?> Records, bool IsBatch) : IUsageBatch
 {
     public const long MaxBodyBytes = 4 * 1024 * 1024;
+
+    public string WireName(string field) => field;
 
     public static async ValueTask<UsagePost> BindAsync(HttpContext context)
     {
