@@ -108,6 +108,25 @@ public sealed class ActivityPageTests(DashboardSite site)
     }
 
     [Fact]
+    public async Task fifty_requests_a_page_and_older_ones_on_the_next()
+    {
+        var org = await site.OrganizationAsync();
+        var at = DateTimeOffset.UtcNow.AddHours(-2);
+        await PostAsync(site, org, [.. Enumerable.Range(1, 55).Select(i => Scenarios.UsageRecord($"r{i:00}", "tenant_acme", at: at.AddMinutes(i)))]);
+        await using var visit = await site.SignedInAsync(org.OwnerToken);
+        await visit.GoAsync($"/{org.Name}/activity?user=tenant_acme");
+        await Assertions.Expect(Rows(visit)).ToHaveCountAsync(50);
+        await Assertions.Expect(visit.Page.GetByText("The newest 50 requests")).ToBeVisibleAsync();
+
+        await visit.Page.GetByRole(AriaRole.Link, new() { Name = "Older requests" }).ClickAsync();
+
+        await visit.Page.WaitForURLAsync("**/activity?user=tenant_acme&cursor=*");
+        await Assertions.Expect(Rows(visit)).ToHaveCountAsync(5);
+        await Assertions.Expect(Rows(visit).Last).ToContainTextAsync("r01");
+        await Assertions.Expect(visit.Page.GetByRole(AriaRole.Link, new() { Name = "Newest requests" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task the_csv_download_needs_a_session()
     {
         var org = await site.OrganizationAsync();
