@@ -16,8 +16,13 @@ public static class RateLimitsPut
         Func<Organization, RateLimits, string, DateTimeOffset, Decision> decide, CancellationToken ct)
     {
         if (!user.Owns(request.OrganizationId)) return Problem.NotFound("organization");
-        var decision = await writer.ChangeAsync(user.OrganizationOf(),
-            org => decide(org, request.Limits, user.ActorOf(), clock.GetUtcNow()), ct);
+        var decision = await DecideAsync(request.Limits, user, writer, clock, decide, ct);
         return decision.Refusal is { } refusal ? Problem.Refused(refusal) : Results.Ok(RateLimitsView.Of(request.Limits));
     }
+
+    /// <summary>The caps' decision as the caller, for these endpoints and the keys page.</summary>
+    public static Task<Decision> DecideAsync(
+        RateLimits limits, ClaimsPrincipal user, OrganizationWriter writer, TimeProvider clock,
+        Func<Organization, RateLimits, string, DateTimeOffset, Decision> decide, CancellationToken ct) =>
+        writer.ChangeAsync(user.OrganizationOf(), org => decide(org, limits, user.ActorOf(), clock.GetUtcNow()), ct);
 }

@@ -16,6 +16,7 @@ using Ledger.Api.Consumers.Retiring;
 using Ledger.Api.Consumers.Summarizing;
 using Ledger.Api.Consumers.Tagging;
 using Ledger.Api.Keys.Limiting;
+using Ledger.Api.Keys.Listing;
 using Ledger.Api.Keys.Registering;
 using Ledger.Api.OrganizationUsage.GettingTotals;
 using Ledger.Api.Teams.Limiting;
@@ -95,6 +96,7 @@ public static class HttpSetup
         access.MapRevokeToken();
         access.MapIssueIngestToken();
         var keys = app.MapGroup("").WithTags("Keys and teams");
+        keys.MapListKeys();
         keys.MapRegisterKey();
         keys.MapPutKeyLimits();
         keys.MapPutTeamLimits();

@@ -118,7 +118,7 @@ public sealed class ConsumerDetailPageTests(DashboardSite site)
             .ToHaveAttributeAsync("href", $"/{org.Name}/end-users?search=tenant_acme");
         await Assertions.Expect(audit.GetByRole(AriaRole.Row).Filter(new() { HasText = "Tag added" })).ToContainTextAsync("alice");
         await Assertions.Expect(audit.GetByRole(AriaRole.Row).Filter(new() { HasText = "Tag added" })).ToContainTextAsync("plan:pro");
-        await Assertions.Expect(audit.GetByRole(AriaRole.Row).Filter(new() { HasText = "Override changed" })).ToContainTextAsync("rpm_limit none → 60");
+        await Assertions.Expect(audit.GetByRole(AriaRole.Row).Filter(new() { HasText = "Override changed" })).ToContainTextAsync(new Regex(@"RPM limit\s*set\s*60"));
         await visit.AssertAccessibleAsync();
 
         await using var phone = await site.SignedInAsync(org.OwnerToken, width: 390);

@@ -5,6 +5,7 @@ using Ledger.Api.Problems;
 using Ledger.Api.Validation;
 using Ledger.Domain.Access;
 using Ledger.Domain.Access.Members;
+using Ledger.Domain.Decisions;
 
 namespace Ledger.Api.Access.Members;
 
@@ -40,11 +41,17 @@ public static class AddMemberEndpoint
         AddMemberRequest request, ClaimsPrincipal user, OrganizationWriter writer, TimeProvider clock, CancellationToken ct)
     {
         if (!user.Owns(request.OrganizationId)) return Problem.NotFound("organization");
-        var (role, token, tokenId, now) = (MemberRoles.Parse(request.Role)!.Value, BearerToken.New(), Guid.CreateVersion7(), clock.GetUtcNow());
+        var (refusal, added) = await AddAsync(user, request.UserId!, MemberRoles.Parse(request.Role)!.Value, writer, clock, ct);
+        return refusal is not null ? Problem.Refused(refusal) : Results.Json(added, statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary>Adds the member as the caller (this endpoint and the members page): the new member and its first token, or why not.</summary>
+    public static async Task<(Refusal? Refusal, Response? Added)> AddAsync(
+        ClaimsPrincipal user, string userId, Role role, OrganizationWriter writer, TimeProvider clock, CancellationToken ct)
+    {
+        var (token, tokenId, now) = (BearerToken.New(), Guid.CreateVersion7(), clock.GetUtcNow());
         var decision = await writer.ChangeAsync(user.OrganizationOf(),
-            org => AddMember.Decide(org, user.ActorOf(), request.UserId!, role, tokenId, BearerToken.Hash(token), now), ct);
-        return decision.Refusal is { } refusal
-            ? Problem.Refused(refusal)
-            : Results.Json(new Response(request.UserId!, MemberRoles.Name(role), token, tokenId), statusCode: StatusCodes.Status201Created);
+            org => AddMember.Decide(org, user.ActorOf(), userId, role, tokenId, BearerToken.Hash(token), now), ct);
+        return decision.Refusal is { } refusal ? (refusal, null) : (null, new Response(userId, MemberRoles.Name(role), token, tokenId));
     }
 }

@@ -3,7 +3,9 @@ using FluentValidation;
 using Ledger.Api.Auth;
 using Ledger.Api.Problems;
 using Ledger.Api.Validation;
+using Ledger.Domain.Access;
 using Ledger.Domain.Access.Members;
+using Ledger.Domain.Decisions;
 
 namespace Ledger.Api.Access.Members;
 
@@ -37,8 +39,12 @@ public static class ChangeRoleEndpoint
     {
         if (!user.Owns(request.OrganizationId)) return Problem.NotFound("organization");
         var role = MemberRoles.Parse(request.Role)!.Value;
-        var decision = await writer.ChangeAsync(user.OrganizationOf(),
-            org => ChangeRole.Decide(org, user.ActorOf(), userId, role, clock.GetUtcNow()), ct);
+        var decision = await ChangeAsync(user, userId, role, writer, clock, ct);
         return decision.Refusal is { } refusal ? Problem.Refused(refusal) : Results.Ok(new Response(userId, MemberRoles.Name(role)));
     }
+
+    /// <summary>Changes the role as the caller (this endpoint and the members page).</summary>
+    public static Task<Decision> ChangeAsync(
+        ClaimsPrincipal user, string userId, Role role, OrganizationWriter writer, TimeProvider clock, CancellationToken ct) =>
+        writer.ChangeAsync(user.OrganizationOf(), org => ChangeRole.Decide(org, user.ActorOf(), userId, role, clock.GetUtcNow()), ct);
 }

@@ -4,6 +4,7 @@ using Ledger.Api.Problems;
 using Ledger.Api.Validation;
 using Ledger.Domain.Access;
 using Ledger.Domain.Access.Tokens;
+using Ledger.Domain.Decisions;
 
 namespace Ledger.Api.Access.Tokens;
 
@@ -25,11 +26,17 @@ public static class IssueTokenEndpoint
         OrganizationWriter writer, TimeProvider clock, CancellationToken ct)
     {
         if (!user.Owns(request.OrganizationId)) return Problem.NotFound("organization");
+        var (refusal, issued) = await IssueAsync(user, userId, writer, clock, ct);
+        return refusal is not null ? Problem.Refused(refusal) : Results.Json(issued, statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary>Mints the token as the caller (this endpoint and the members page): the token, or why not.</summary>
+    public static async Task<(Refusal? Refusal, Response? Issued)> IssueAsync(
+        ClaimsPrincipal user, string userId, OrganizationWriter writer, TimeProvider clock, CancellationToken ct)
+    {
         var (token, tokenId) = (BearerToken.New(), Guid.CreateVersion7());
         var decision = await writer.ChangeAsync(user.OrganizationOf(),
             org => IssueToken.Decide(org, user.ActorOf(), userId, tokenId, BearerToken.Hash(token), clock.GetUtcNow()), ct);
-        return decision.Refusal is { } refusal
-            ? Problem.Refused(refusal)
-            : Results.Json(new Response(userId, token, tokenId), statusCode: StatusCodes.Status201Created);
+        return decision.Refusal is { } refusal ? (refusal, null) : (null, new Response(userId, token, tokenId));
     }
 }

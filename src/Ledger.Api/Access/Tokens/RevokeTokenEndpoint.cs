@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Ledger.Api.Auth;
 using Ledger.Api.Problems;
 using Ledger.Domain.Access.Tokens;
+using Ledger.Domain.Decisions;
 
 namespace Ledger.Api.Access.Tokens;
 
@@ -20,9 +21,17 @@ public static class RevokeTokenEndpoint
     {
         if (!user.Owns(organizationId)) return Problem.NotFound("organization");
         if (!Guid.TryParse(tokenId, out var id)) return Problem.NotFound("token");
-        var decision = await writer.ChangeAsync(user.OrganizationOf(),
-            org => RevokeToken.Decide(org, user.ActorOf(), id, clock.GetUtcNow()), ct);
-        tokens.Forget(user.OrganizationOf());
+        var decision = await RevokeAsync(user, id, writer, tokens, clock, ct);
         return decision.Refusal is { } refusal ? Problem.Refused(refusal) : Results.NoContent();
+    }
+
+    /// <summary>Revokes as the caller (this endpoint and the members page), and forgets this node's cached ingest tokens.</summary>
+    public static async Task<Decision> RevokeAsync(
+        ClaimsPrincipal user, Guid tokenId, OrganizationWriter writer, IngestTokenCache tokens, TimeProvider clock, CancellationToken ct)
+    {
+        var decision = await writer.ChangeAsync(user.OrganizationOf(),
+            org => RevokeToken.Decide(org, user.ActorOf(), tokenId, clock.GetUtcNow()), ct);
+        tokens.Forget(user.OrganizationOf());
+        return decision;
     }
 }

@@ -4,6 +4,7 @@ using Ledger.Api.Access;
 using Ledger.Api.Auth;
 using Ledger.Api.Problems;
 using Ledger.Api.Validation;
+using Ledger.Domain.Decisions;
 using Ledger.Domain.Keys;
 using Ledger.Domain.Keys.Registering;
 
@@ -38,12 +39,17 @@ public static class RegisterKeyEndpoint
         RegisterKeyRequest request, ClaimsPrincipal user, OrganizationWriter writer, TimeProvider clock, CancellationToken ct)
     {
         if (!user.Owns(request.OrganizationId)) return Problem.NotFound("organization");
-        var decision = await writer.ChangeAsync(user.OrganizationOf(),
-            org => RegisterKey.Decide(org, user.ActorOf(), request.KeyId!, request.TeamId, request.OwnerUserId!, clock.GetUtcNow()), ct);
+        var decision = await RegisterAsync(user, request, writer, clock, ct);
         if (decision.Refusal is { } refusal) return Problem.Refused(refusal);
         var response = new Response(request.KeyId!, request.TeamId, request.OwnerUserId!);
         return decision.Events.FirstOrDefault() is KeyRegistered
             ? Results.Json(response, statusCode: StatusCodes.Status201Created)
             : Results.Ok(response);
     }
+
+    /// <summary>Registers (or reassigns) the key as the caller, for this endpoint and the keys page; the request is valid.</summary>
+    public static Task<Decision> RegisterAsync(
+        ClaimsPrincipal user, RegisterKeyRequest request, OrganizationWriter writer, TimeProvider clock, CancellationToken ct) =>
+        writer.ChangeAsync(user.OrganizationOf(),
+            org => RegisterKey.Decide(org, user.ActorOf(), request.KeyId!, request.TeamId, request.OwnerUserId!, clock.GetUtcNow()), ct);
 }

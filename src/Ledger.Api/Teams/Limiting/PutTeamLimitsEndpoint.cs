@@ -4,6 +4,7 @@ using Ledger.Api.Admissions;
 using Ledger.Api.Auth;
 using Ledger.Api.Problems;
 using Ledger.Api.Validation;
+using Ledger.Domain.Decisions;
 using Ledger.Domain.Teams.Limiting;
 
 namespace Ledger.Api.Teams.Limiting;
@@ -22,9 +23,13 @@ public static class PutTeamLimitsEndpoint
         [Microsoft.AspNetCore.Mvc.FromRoute(Name = "team_id")] string teamId, RateLimitsRequest request, ClaimsPrincipal user,
         OrganizationWriter writer, TimeProvider clock, CancellationToken ct)
     {
-        if (!TextRules.IsIdentifier(teamId)) return Problem.Refused(new(Domain.Decisions.RefusalKind.Invalid, "team_id",
-            "'team_id' must be 1 to 200 characters without control characters."));
+        if (TeamIdProblem(teamId) is { } problem) return Problem.Refused(problem);
         return await RateLimitsPut.HandleAsync(request, user, writer, clock,
             (org, limits, actor, now) => LimitTeam.Decide(org, teamId, limits, actor, now), ct);
     }
+
+    /// <summary>A team is any id the gateway names, within the identifier rules (the route does not pass the validator).</summary>
+    public static Refusal? TeamIdProblem(string teamId) => TextRules.IsIdentifier(teamId)
+        ? null
+        : new(RefusalKind.Invalid, "team_id", "'team_id' must be 1 to 200 characters without control characters.");
 }
