@@ -1,4 +1,5 @@
 using Ledger.Api.Auth;
+using Ledger.Api.Dashboard.Activity;
 using Ledger.Api.Dashboard.Session;
 using Ledger.Api.Dashboard.Shell;
 using Microsoft.AspNetCore.Authorization;
@@ -53,6 +54,7 @@ public static class DashboardSetup
     {
         app.MapSignOut();
         app.MapSignInLink();
+        app.MapActivityCsv();
         app.MapRazorComponents<App>()
             .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = SessionSetup.Scheme, Policy = Policies.Read })
             .ExcludeFromDescription();

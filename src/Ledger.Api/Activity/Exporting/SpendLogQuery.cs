@@ -30,12 +30,12 @@ public sealed class SpendLogQuery(NpgsqlDataSource dataSource, TimeProvider cloc
             $"""
             select request_id, end_user_id, model, key_id, input_tokens, output_tokens, cost, status, occurred_at from {SpendLogTable.Name}
             where organization_id = $1 and occurred_at >= $2 and ($3::timestamptz is null or occurred_at < $3)
-                and ($4::text is null or end_user_id = $4) and ($5::text is null or model = $5) and ($6::text is null or key_id = $6)
+                and ($4::text[] is null or end_user_id = any($4)) and ($5::text is null or model = $5) and ($6::text is null or key_id = $6)
                 and ($7::text[] is null or key_id = any($7))
                 and ($8::timestamptz is null or (occurred_at, request_id) < ($8, $9::text))
             order by occurred_at desc, request_id desc
             limit $10
-            """, organizationId, from, until, request.User, request.Model, request.KeyId, keys, after?.OccurredAt, after?.RequestId, limit + 1));
+            """, organizationId, from, until, request.Users, request.Model, request.KeyId, keys, after?.OccurredAt, after?.RequestId, limit + 1));
 
         var rows = new List<Row>(limit + 1);
         await using var reader = await batch.ExecuteReaderAsync(ct);

@@ -26,8 +26,8 @@ public static class ConsumerActivityEndpoint
     {
         if (!user.Owns(request.OrganizationId)) return Problem.NotFound("organization");
         var (first, last) = request.Range(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
-        return await query.RunAsync(user.OrganizationOf(), endUserId, await scope.DefaultAsync(user, ct), first, last, ct) is { } days
-            ? Results.Ok(new Response(endUserId, days))
+        return await query.RunAsync(user.OrganizationOf(), endUserId, await scope.DefaultAsync(user, ct), first, last, ct) is { } series
+            ? Results.Ok(new Response(endUserId, series.Days))
             : Problem.NotFound("consumer");
     }
 }

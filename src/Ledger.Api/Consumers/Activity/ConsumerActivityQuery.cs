@@ -7,25 +7,33 @@ using Npgsql;
 
 namespace Ledger.Api.Consumers.Activity;
 
-/// <summary>One consumer's daily series from the daily activity read model, every day of the range present.</summary>
+/// <summary>
+/// One consumer's daily series from the daily activity read model, every day of the range present,
+/// with its lifetime figures from the consumer row that decides whether it exists and is in scope.
+/// </summary>
 public sealed class ConsumerActivityQuery(NpgsqlDataSource dataSource)
 {
     public sealed record DayView(
         DateOnly Date, long Requests, long InputTokens, long OutputTokens, long TotalTokens, decimal Spend, decimal SpendWithMarkup,
         long Successes, long Errors, long Rejections, JsonObject Models);
 
+    /// <summary>Lifetime, as the Consumers list shows them.</summary>
+    public sealed record Lifetime(long Requests, long TotalTokens, decimal TotalSpend, DateTimeOffset FirstSeen, DateTimeOffset? LastActive);
+
+    public sealed record Series(Lifetime Consumer, IReadOnlyList<DayView> Days);
+
     /// <summary>
     /// Null when the organization has no such consumer, or (<paramref name="keys"/> not null: the
     /// caller sees the consumers of these keys) the caller may not see it.
     /// </summary>
-    public async Task<IReadOnlyList<DayView>?> RunAsync(
+    public async Task<Series?> RunAsync(
         Guid organizationId, string endUserId, string[]? keys, DateOnly first, DateOnly last, CancellationToken ct)
     {
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(SqlBatch.Command(
             $"""
-            select exists (select 1 from {ConsumersTable.Name}
-                           where organization_id = $1 and end_user_id = $2 and ($3::text[] is null or keys_seen && $3))
+            select requests, input_tokens + output_tokens, total_spend, first_seen, last_active from {ConsumersTable.Name}
+            where organization_id = $1 and end_user_id = $2 and ($3::text[] is null or keys_seen && $3)
             """, organizationId, endUserId, keys));
         batch.BatchCommands.Add(SqlBatch.Command(
             $"""
@@ -40,8 +48,9 @@ public sealed class ConsumerActivityQuery(NpgsqlDataSource dataSource)
             """, organizationId, endUserId, first, last));
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        if (!reader.GetBoolean(0)) return null;
+        if (!await reader.ReadAsync(ct)) return null;
+        var lifetime = new Lifetime(reader.GetInt64(0), reader.GetInt64(1), reader.GetDecimal(2), reader.GetFieldValue<DateTimeOffset>(3),
+            reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4));
         await reader.NextResultAsync(ct);
         var days = new Dictionary<DateOnly, DayView>();
         while (await reader.ReadAsync(ct))
@@ -61,8 +70,7 @@ public sealed class ConsumerActivityQuery(NpgsqlDataSource dataSource)
                     ["spend"] = reader.GetDecimal(4),
                 };
 
-        return [.. Enumerable.Range(0, last.DayNumber - first.DayNumber + 1).Select(i => first.AddDays(i))
-            .Select(d => days.TryGetValue(d, out var view) ? view : new DayView(d, 0, 0, 0, 0, 0m, 0m, 0, 0, 0, []))];
-
+        return new Series(lifetime, [.. Enumerable.Range(0, last.DayNumber - first.DayNumber + 1).Select(i => first.AddDays(i))
+            .Select(d => days.TryGetValue(d, out var view) ? view : new DayView(d, 0, 0, 0, 0, 0m, 0m, 0, 0, 0, []))]);
     }
 }

@@ -11,6 +11,9 @@ public static class Paths
 
     public static string Activity(string org) => Overview(org) + "/activity";
 
+    /// <summary>The activity log as a CSV download, with the same filters as the page (<c>user</c>, <c>model</c>, <c>start_date</c>, <c>end_date</c>).</summary>
+    public static string ActivityCsv(string org) => Activity(org) + ".csv";
+
     public static string Keys(string org) => Overview(org) + "/keys";
 
     public static string Members(string org) => Overview(org) + "/settings/members";
