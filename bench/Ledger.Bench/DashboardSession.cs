@@ -25,7 +25,10 @@ public sealed class DashboardSession : IDisposable
             BaseAddress = new Uri(HttpIngestBench.Url),
         };
         using var signedIn = await http.GetAsync(new Uri(SignInLinkEndpoint.Url(HttpIngestBench.Url, code)).PathAndQuery);
-        var to = signedIn.Headers.Location?.OriginalString;
+        // The link answers a page that moves on to the Consumers page (a meta refresh), not a redirect.
+        var page = await signedIn.Content.ReadAsStringAsync();
+        var onward = System.Text.RegularExpressions.Regex.Match(page, "url=([^\"]+)\"");
+        var to = onward.Success ? System.Net.WebUtility.HtmlDecode(onward.Groups[1].Value) : signedIn.Headers.Location?.OriginalString;
         if (to is null || !to.EndsWith("/end-users", StringComparison.Ordinal))
             throw new InvalidOperationException($"the sign-in link led to {to ?? ((int)signedIn.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}, not to the Consumers page");
         return new DashboardSession(http, to);

@@ -19,7 +19,7 @@ public sealed class SignInLinkTests(DashboardSite site)
         await using (var first = await site.OpenAsync())
         {
             await first.GoAsync(link);
-            Assert.Equal($"/{org.Name}/end-users", new Uri(first.Page.Url).AbsolutePath);
+            await first.Page.WaitForURLAsync($"**/{org.Name}/end-users");
             await Assertions.Expect(first.Page.GetByRole(AriaRole.Heading, new() { Name = "Consumers", Level = 1 })).ToBeVisibleAsync();
         }
 
