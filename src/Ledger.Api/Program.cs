@@ -22,7 +22,7 @@ builder.Services.AddLedgerProblems();
 builder.Services.AddLedgerHttp();
 builder.Services.AddLedgerApiDocs();
 builder.Services.AddLedgerTelemetry();
-builder.Services.AddLedgerDashboard();
+builder.Services.AddLedgerDashboard(builder.Configuration);
 
 var app = builder.Build();
 app.UseLedgerResponseHeaders();

@@ -20,10 +20,10 @@ public static class DashboardSetup
     private const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-    public static IServiceCollection AddLedgerDashboard(this IServiceCollection services)
+    public static IServiceCollection AddLedgerDashboard(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRazorComponents();
-        services.AddLedgerSessions();
+        services.AddLedgerSessions(configuration);
         services.AddSingleton<SessionStart>();
         return services;
     }

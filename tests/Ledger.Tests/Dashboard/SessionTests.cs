@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Ledger.Tests.Infrastructure;
 using Microsoft.Playwright;
+using Npgsql;
 
 namespace Ledger.Tests.Dashboard;
 
@@ -101,5 +102,40 @@ public sealed class SessionTests(DashboardSite site)
         Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
         await visit.GoAsync($"/{org.Name}/end-users");
         Assert.EndsWith("/sign-in", new Uri(visit.Page.Url).AbsolutePath);
+    }
+
+    [Fact]
+    public async Task the_session_keys_in_the_database_are_encrypted()
+    {
+        var org = await site.OrganizationAsync();
+        await using var visit = await site.SignedInAsync(org.OwnerToken);
+        await using var data = NpgsqlDataSource.Create(site.Api.ConnectionString);
+        await using var command = data.CreateCommand("select xml from ledger.data_protection_keys");
+        await using var reader = await command.ExecuteReaderAsync();
+        var keys = new List<string>();
+        while (await reader.ReadAsync()) keys.Add(reader.GetString(0));
+
+        Assert.NotEmpty(keys);
+        Assert.All(keys, k => Assert.Contains("ledgerEncryptedKey", k, StringComparison.Ordinal));
+        Assert.All(keys, k => Assert.DoesNotContain("<masterKey", k, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task a_session_works_on_another_node_and_after_a_restart()
+    {
+        var org = await site.OrganizationAsync();
+        await using var visit = await site.SignedInAsync(org.OwnerToken);
+        var other = ApiProcess.NodeBeside(site.Api);
+        await other.InitializeAsync();
+        try
+        {
+            // Cookies are per host, not per port: the browser presents the session to the second node.
+            Assert.Equal(200, await visit.GoAsync(new Uri(other.Url, $"/{org.Name}/end-users").ToString()));
+            await Assertions.Expect(visit.Page.GetByRole(AriaRole.Heading, new() { Name = "Consumers", Level = 1 })).ToBeVisibleAsync();
+        }
+        finally
+        {
+            await other.DisposeAsync();
+        }
     }
 }

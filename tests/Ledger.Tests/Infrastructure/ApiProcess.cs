@@ -20,7 +20,13 @@ public sealed class ApiProcess : IAsyncLifetime
     /// <summary>Off for most tests, so nothing runs beside the request under test; the dashboard's tests want them.</summary>
     private bool _asyncProjections;
 
+    /// <summary>The key that encrypts the session keys; nodes of one deployment share it.</summary>
+    private string _sessionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public static ApiProcess WithAsyncProjections() => new() { _asyncProjections = true };
+
+    /// <summary>A second node of the same deployment: the other's database and session key, no async projections.</summary>
+    public static ApiProcess NodeBeside(ApiProcess other) => new() { _connectionString = other._connectionString, _sessionKey = other._sessionKey };
 
     private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
@@ -28,12 +34,15 @@ public sealed class ApiProcess : IAsyncLifetime
 
     public Uri Url { get; } = new($"http://127.0.0.1:{FreePort()}");
 
+    /// <summary>The process's own database.</summary>
+    public string ConnectionString => _connectionString;
+
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
     public string Output => string.Join('\n', _output);
 
     public async Task InitializeAsync()
     {
-        _connectionString = await TestDatabase.SiblingAsync($"process_{Environment.ProcessId}_{Url.Port}");
+        if (_connectionString.Length == 0) _connectionString = await TestDatabase.SiblingAsync($"process_{Environment.ProcessId}_{Url.Port}");
         // tests/Ledger.Tests/bin/<configuration>/<framework>/ → src/Ledger.Api/bin/<configuration>/<framework>/
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
         var root = testBin.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
@@ -43,7 +52,9 @@ public sealed class ApiProcess : IAsyncLifetime
             WorkingDirectory = root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment = { ["LEDGER_DB"] = _connectionString, ["LEDGER_URL"] = Url.ToString().TrimEnd('/'), ["Ledger__AsyncProjections"] = _asyncProjections ? "HotCold" : "Disabled" },
+            Environment = { ["LEDGER_DB"] = _connectionString, ["LEDGER_URL"] = Url.ToString().TrimEnd('/'), ["Ledger__AsyncProjections"] = _asyncProjections ? "HotCold" : "Disabled",
+                ["Ledger__Sessions__KeyEncryptionKey"] = _sessionKey,
+            },
         };
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };

@@ -57,7 +57,9 @@ public sealed class DashboardSite : IAsyncLifetime
             ViewportSize = new() { Width = width, Height = height },
             AcceptDownloads = true,
         });
-        return new Visit(context, await context.NewPageAsync());
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000); // a loaded 2-core machine; waits end as soon as their condition holds
+        return new Visit(context, page);
     }
 
     /// <summary>A fresh browser signed in with the token through the sign-in page.</summary>

@@ -22,11 +22,19 @@ public static class SessionSetup
     /// <summary>A session unused this long ends; every page view extends it.</summary>
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromHours(8);
 
-    public static IServiceCollection AddLedgerSessions(this IServiceCollection services)
+    public static IServiceCollection AddLedgerSessions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddDataProtection().SetApplicationName("Ledger");
-        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(
-            o => o.XmlRepository = new DataProtectionKeysTable(sp.GetRequiredService<NpgsqlDataSource>())));
+        var key = SessionKeyEncryption.KeyFrom(configuration);
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
+        {
+            o.XmlRepository = new DataProtectionKeysTable(sp.GetRequiredService<NpgsqlDataSource>());
+            if (key is not null) o.XmlEncryptor = new SessionKeyEncryption(key);
+            else
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SessionSetup)).LogWarning(
+                    "{Setting} is not set: dashboard session keys are stored unencrypted in the database. ./ledger up sets it; see docs/operations.md.",
+                    SessionKeyEncryption.Setting);
+        }));
         services.AddAuthentication().AddCookie(Scheme, o =>
         {
             o.Cookie.Name = "ledger_session";
