@@ -20,6 +20,6 @@ public static class ListOverridesEndpoint
     {
         if (!user.Owns(filter.OrganizationId)) return Problem.NotFound("organization");
         var keys = await scope.DefaultAsync(user, ct);
-        return Results.Ok(new Response(await query.RunAsync(user.OrganizationOf(), filter.EndUserId, keys, ct)));
+        return Results.Ok(new Response(await query.RunAsync(user.OrganizationOf(), filter.EndUserId is { } id ? [id] : null, keys, ct)));
     }
 }

@@ -5,10 +5,13 @@ using Npgsql;
 
 namespace Ledger.Api.Consumers.Overriding;
 
-/// <summary>The overrides of an organization's consumers within a scope (null: the whole organization).</summary>
+/// <summary>
+/// The overrides of an organization's consumers within a scope (null: the whole organization),
+/// of all of them or of the given ones (one consumer for the API's filter, a page's rows for the dashboard).
+/// </summary>
 public sealed class OverrideListQuery(NpgsqlDataSource dataSource)
 {
-    public async Task<IReadOnlyList<OverrideView>> RunAsync(Guid organizationId, string? endUserId, string[]? keys, CancellationToken ct)
+    public async Task<IReadOnlyList<OverrideView>> RunAsync(Guid organizationId, string[]? endUserIds, string[]? keys, CancellationToken ct)
     {
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(SqlBatch.Command(
@@ -17,9 +20,9 @@ public sealed class OverrideListQuery(NpgsqlDataSource dataSource)
                    o.period_start, o.period_end, o.markup_percentage, o.notes
             from {ConsumerOverridesTable.Name} o
             join {ConsumersTable.Name} c on c.organization_id = o.organization_id and c.end_user_id = o.end_user_id
-            where o.organization_id = $1 and ($2::text is null or o.end_user_id = $2) and ($3::text[] is null or c.keys_seen && $3)
+            where o.organization_id = $1 and ($2::text[] is null or o.end_user_id = any($2)) and ($3::text[] is null or c.keys_seen && $3)
             order by o.end_user_id
-            """, organizationId, endUserId, keys));
+            """, organizationId, endUserIds, keys));
         var rows = new List<OverrideView>();
         await using var reader = await batch.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Ledger.Api.Auth;
 using Ledger.Api.Problems;
 using Ledger.Api.Validation;
-using Ledger.Domain.Consumers.Overriding;
 
 namespace Ledger.Api.Consumers.Overriding;
 
@@ -20,9 +19,8 @@ public static class PutOverrideEndpoint
         OverrideRequest request, ClaimsPrincipal user, ConsumerWriter writer, TimeProvider clock, CancellationToken ct)
     {
         if (!user.Owns(request.OrganizationId)) return Problem.NotFound("organization");
-        var limits = request.Limits;
-        var decision = await writer.ChangeAsync(user.OrganizationOf(), request.EndUserId!,
-            consumer => ChangeOverride.Decide(consumer, limits, user.ActorOf(), clock.GetUtcNow()), ct);
-        return decision.Refusal is { } refusal ? Problem.Refused(refusal) : Results.Ok(OverrideView.Of(request.EndUserId!, limits));
+        return await OverrideCommand.PutAsync(request, user, writer, clock, ct) is { } refusal
+            ? Problem.Refused(refusal)
+            : Results.Ok(OverrideView.Of(request.EndUserId!, request.Limits));
     }
 }

@@ -2,8 +2,6 @@ using System.Security.Claims;
 using Ledger.Api.Auth;
 using Ledger.Api.Problems;
 using Ledger.Api.Validation;
-using Ledger.Domain.Consumers;
-using Ledger.Domain.Consumers.Registering;
 
 namespace Ledger.Api.Consumers.Registering;
 
@@ -23,11 +21,8 @@ public static class PreRegisterEndpoint
         PreRegisterRequest request, ClaimsPrincipal user, ConsumerWriter writer, TimeProvider clock, CancellationToken ct)
     {
         if (!user.Owns(request.OrganizationId)) return Problem.NotFound("organization");
-        var (org, endUserId) = (user.OrganizationOf(), request.EndUserId!);
-        var decision = await writer.ChangeAsync(org, endUserId, consumer => RegisterConsumer.Decide(
-            consumer, org, endUserId, RegistrationSource.PreRegistration, request.Caps, user.ActorOf(), clock.GetUtcNow()), ct);
-        var registered = decision.Events.OfType<ConsumerRegistered>().Any();
-        var response = new Response(endUserId, registered, request.MaxBudget, request.RpmLimit, request.TpmLimit, request.Notes);
+        var registered = await PreRegisterCommand.RunAsync(request, user, writer, clock, ct);
+        var response = new Response(request.EndUserId!, registered, request.MaxBudget, request.RpmLimit, request.TpmLimit, request.Notes);
         return Results.Json(response, statusCode: registered ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 }

@@ -3,7 +3,6 @@ using FluentValidation;
 using Ledger.Api.Auth;
 using Ledger.Api.Problems;
 using Ledger.Api.Validation;
-using Ledger.Domain.Consumers;
 using Ledger.Domain.Consumers.Tagging;
 
 namespace Ledger.Api.Consumers.Tagging;
@@ -34,19 +33,13 @@ public static class AddTagEndpoint
         AddTagRequest request, ClaimsPrincipal user, ConsumerScope scope, ConsumerWriter writer, TimeProvider clock, CancellationToken ct)
     {
         if (!user.Owns(request.OrganizationId)) return Problem.NotFound("organization");
-        var (org, endUserId, tag) = (user.OrganizationOf(), request.EndUserId!, request.Tag!);
-        if (!await scope.CanSeeAsync(user, endUserId, ct)) return Problem.NotFound("consumer");
-
-        ConsumerTag? existing = null;
-        var (tagId, now) = (Guid.CreateVersion7(), clock.GetUtcNow());
-        var decision = await writer.ChangeAsync(org, endUserId, consumer =>
+        var outcome = await TagCommand.AddAsync(request, user, scope, writer, clock, ct);
+        return outcome switch
         {
-            existing = consumer?.Tags.FirstOrDefault(t => t.Tag == tag);
-            return TagConsumer.Add(consumer, tag, tagId, user.ActorOf(), now);
-        }, ct);
-        if (decision.Refusal is { } refusal) return Problem.Refused(refusal);
-        return existing is null
-            ? Results.Json(new TagView(tagId, endUserId, tag, now), statusCode: StatusCodes.Status201Created)
-            : Results.Ok(new TagView(existing.Id, endUserId, tag, existing.CreatedAt));
+            { Hidden: true } => Problem.NotFound("consumer"),
+            { Refusal: { } refusal } => Problem.Refused(refusal),
+            { Created: true } => Results.Json(outcome.Tag, statusCode: StatusCodes.Status201Created),
+            _ => Results.Ok(outcome.Tag),
+        };
     }
 }

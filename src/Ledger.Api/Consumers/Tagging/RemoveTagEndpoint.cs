@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Ledger.Api.Auth;
 using Ledger.Api.Problems;
-using Ledger.Domain.Consumers.Tagging;
 
 namespace Ledger.Api.Consumers.Tagging;
 
@@ -18,12 +17,12 @@ public static class RemoveTagEndpoint
         ClaimsPrincipal user, ConsumerScope scope, TagListQuery tags, ConsumerWriter writer, TimeProvider clock, CancellationToken ct)
     {
         if (!user.Owns(organizationId)) return Problem.NotFound("organization");
-        var org = user.OrganizationOf();
-        if (!Guid.TryParse(id, out var tagId) || await tags.OwnerAsync(org, tagId, ct) is not { } endUserId
-            || !await scope.CanSeeAsync(user, endUserId, ct))
-            return Problem.NotFound("tag");
-        var decision = await writer.ChangeAsync(org, endUserId,
-            consumer => TagConsumer.Remove(consumer, tagId, user.ActorOf(), clock.GetUtcNow()), ct);
-        return decision.Refusal is { } refusal ? Problem.Refused(refusal) : Results.NoContent();
+        var outcome = await TagCommand.RemoveAsync(id, user, scope, tags, writer, clock, ct);
+        return outcome switch
+        {
+            { Hidden: true } => Problem.NotFound("tag"),
+            { Refusal: { } refusal } => Problem.Refused(refusal),
+            _ => Results.NoContent(),
+        };
     }
 }
