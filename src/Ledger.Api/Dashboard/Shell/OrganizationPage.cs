@@ -25,7 +25,11 @@ public abstract class OrganizationPage : ComponentBase
 
     protected Role Role => User.RoleOf() ?? Role.Viewer;
 
-    /// <summary>False when the page answered 404 and renders nothing of the organization.</summary>
+    /// <summary>
+    /// True once the page's data is loaded and the page is to be shown. Blazor renders a component
+    /// once while its initialization is still awaiting, so until then this stays false and a page
+    /// renders nothing of its own; false for good when the page answered 404.
+    /// </summary>
     protected bool Found { get; private set; }
 
     /// <summary>Whether this member may see the page at all (e.g. the audit log is for owners and admins); else 404.</summary>
@@ -33,13 +37,14 @@ public abstract class OrganizationPage : ComponentBase
 
     protected override async Task OnInitializedAsync()
     {
-        Found = string.Equals(Org, User.OrganizationNameOf(), StringComparison.Ordinal) && Allowed;
-        if (!Found)
+        if (!string.Equals(Org, User.OrganizationNameOf(), StringComparison.Ordinal) || !Allowed)
         {
             Navigation.NotFound();
             return;
         }
         await LoadAsync(Http.RequestAborted);
+        // LoadAsync may have found that what the address names is not there (NotFound sets 404).
+        Found = Http.Response.StatusCode != StatusCodes.Status404NotFound;
     }
 
     protected abstract Task LoadAsync(CancellationToken ct);
