@@ -15,6 +15,9 @@ public static class Format
         return (amount < 0 ? "−$" : "$") + text;
     }
 
+    /// <summary>A wire name as words: <c>tag_added</c> → "Tag added".</summary>
+    public static string Words(string snake) => snake.Length == 0 ? snake : char.ToUpperInvariant(snake[0]) + snake[1..].Replace('_', ' ');
+
     public static string Count(long n) => n.ToString("#,0", Invariant);
 
     public static string Percent(double share) => share.ToString("0.#%", Invariant);
