@@ -3,6 +3,7 @@ using Ledger.Api.Dashboard.Activity;
 using Ledger.Api.Dashboard.Session;
 using Ledger.Api.Dashboard.Shell;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Components.Endpoints;
 
 namespace Ledger.Api.Dashboard;
@@ -57,6 +58,10 @@ public static class DashboardSetup
         app.MapActivityCsv();
         app.MapRazorComponents<App>()
             .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = SessionSetup.Scheme, Policy = Policies.Read })
+            // Pages take form posts only. A JSON post to an API route that refuses it (a wrong media
+            // type) must get the API's own answer, not fall through to a page address such as
+            // /{organization}/end-users/{id}, which /api/end-users/bulk would otherwise match.
+            .WithMetadata(new AcceptsMetadata(["application/x-www-form-urlencoded", "multipart/form-data"]))
             .ExcludeFromDescription();
     }
 }
