@@ -26,7 +26,7 @@ public sealed class ConsumerSummaryQuery(NpgsqlDataSource dataSource, TimeProvid
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(SqlBatch.Command(
             $"""
-            select m.end_user_id, m.spend, count(*) over () from {DailyActivityTables.Months} m
+            select m.end_user_id, m.spend from {DailyActivityTables.Months} m
             where m.organization_id = $1 and m.month = $2 and m.requests > 0
                 and ($3::text[] is null or exists (select 1 from {ConsumersTable.Name} c
                     where c.organization_id = $1 and c.end_user_id = m.end_user_id and c.keys_seen && $3))
@@ -35,14 +35,11 @@ public sealed class ConsumerSummaryQuery(NpgsqlDataSource dataSource, TimeProvid
             """, organizationId, DateOnly.FromDateTime(start.UtcDateTime), keys));
 
         var spenders = new List<Spender>(ChartSize);
-        long active = 0;
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            spenders.Add(new Spender(reader.GetString(0), reader.GetDecimal(1)));
-            active = reader.GetInt64(2);
-        }
+        while (await reader.ReadAsync(ct)) spenders.Add(new Spender(reader.GetString(0), reader.GetDecimal(1)));
         // A top spender of one, or a chart of one or two bars, would show a share of 100 % or a trivial split: left out.
-        return new Summary(start, start.AddMonths(1), active >= 2 ? spenders[0] : null, active >= 3 ? spenders : null);
+        // The rows read are min(active consumers, ChartSize), which is all the thresholds need: no count of the whole
+        // month, so the largest spenders are read straight off the month's spend index.
+        return new Summary(start, start.AddMonths(1), spenders.Count >= 2 ? spenders[0] : null, spenders.Count >= 3 ? spenders : null);
     }
 }
