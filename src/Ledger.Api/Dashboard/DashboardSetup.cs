@@ -3,8 +3,8 @@ using Ledger.Api.Dashboard.Activity;
 using Ledger.Api.Dashboard.Session;
 using Ledger.Api.Dashboard.Shell;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Components.Endpoints;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Ledger.Api.Dashboard;
 
