@@ -41,7 +41,7 @@ public sealed class ActivityPageTests(DashboardSite site)
         await visit.Page.GetByLabel("Consumers").SelectOptionAsync(["tenant_acme", "tenant_beta"]);
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
 
-        await visit.Page.WaitForURLAsync("**/activity?user=tenant_acme&user=tenant_beta*");
+        await visit.Page.WaitForURLAsync("**/activity?user=tenant_acme&user=tenant_beta*", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Assertions.Expect(Rows(visit)).ToHaveCountAsync(5);
         await Assertions.Expect(Rows(visit).Filter(new() { HasText = "tenant_gamma" })).ToHaveCountAsync(0);
         await Assertions.Expect(visit.Page.GetByLabel("Consumers")).ToHaveValuesAsync(["tenant_acme", "tenant_beta"]);
@@ -58,7 +58,7 @@ public sealed class ActivityPageTests(DashboardSite site)
 
         await visit.Page.GetByLabel("Model").FillAsync("claude-sonnet-4");
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
-        await visit.Page.WaitForURLAsync("**model=claude-sonnet-4*");
+        await visit.Page.WaitForURLAsync("**model=claude-sonnet-4*", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Assertions.Expect(Rows(visit)).ToHaveCountAsync(2);
         await Assertions.Expect(Rows(visit).Nth(0)).ToContainTextAsync("acme-2");
         await Assertions.Expect(Rows(visit).Nth(1)).ToContainTextAsync("gamma-1");
@@ -67,7 +67,7 @@ public sealed class ActivityPageTests(DashboardSite site)
         await visit.Page.GetByLabel("From").FillAsync(Day(3));
         await visit.Page.GetByLabel("To").FillAsync(Day(1));
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
-        await visit.Page.WaitForURLAsync($"**start_date={Day(3)}&end_date={Day(1)}");
+        await visit.Page.WaitForURLAsync($"**start_date={Day(3)}&end_date={Day(1)}", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Assertions.Expect(Rows(visit)).ToHaveCountAsync(4);
         await Assertions.Expect(Rows(visit).Filter(new() { HasText = "acme-4" })).ToHaveCountAsync(0);
     }
@@ -120,7 +120,7 @@ public sealed class ActivityPageTests(DashboardSite site)
 
         await visit.Page.GetByRole(AriaRole.Link, new() { Name = "Older requests" }).ClickAsync();
 
-        await visit.Page.WaitForURLAsync("**/activity?user=tenant_acme&cursor=*");
+        await visit.Page.WaitForURLAsync("**/activity?user=tenant_acme&cursor=*", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Assertions.Expect(Rows(visit)).ToHaveCountAsync(5);
         await Assertions.Expect(Rows(visit).Last).ToContainTextAsync("r01");
         await Assertions.Expect(visit.Page.GetByRole(AriaRole.Link, new() { Name = "Newest requests" })).ToBeVisibleAsync();

@@ -41,14 +41,14 @@ public sealed class AuditLogPageTests(DashboardSite site)
 
         await page.GetByLabel("Consumer").FillAsync("tenant_b");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
-        await page.WaitForURLAsync("**consumer=tenant_b**");
+        await page.WaitForURLAsync("**consumer=tenant_b**", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Assertions.Expect(rows).ToHaveCountAsync(2);
         await Assertions.Expect(page.GetByLabel("Consumer")).ToHaveValueAsync("tenant_b");
 
         await page.GetByLabel("Consumer").FillAsync("");
         await page.GetByLabel("Actor").FillAsync("bob");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
-        await page.WaitForURLAsync("**actor=bob**");
+        await page.WaitForURLAsync("**actor=bob**", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows.First).ToContainTextAsync("vip");
 
@@ -77,7 +77,7 @@ public sealed class AuditLogPageTests(DashboardSite site)
         await Assertions.Expect(rows.First).ToContainTextAsync("tag-50");
 
         await visit.Page.GetByRole(AriaRole.Link, new() { Name = "Next page" }).ClickAsync();
-        await visit.Page.WaitForURLAsync("**page=2");
+        await visit.Page.WaitForURLAsync("**page=2", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Assertions.Expect(rows).ToHaveCountAsync(2);
         await Assertions.Expect(rows.Last).ToContainTextAsync("Consumer registered");
     }

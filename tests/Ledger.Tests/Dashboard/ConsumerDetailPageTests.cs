@@ -60,7 +60,7 @@ public sealed class ConsumerDetailPageTests(DashboardSite site)
         await visit.Page.GetByLabel("To", new() { Exact = true }).FillAsync(Day(35));
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
 
-        await visit.Page.WaitForURLAsync($"**/end-users/tenant_acme?start_date={Day(45)}&end_date={Day(35)}");
+        await visit.Page.WaitForURLAsync($"**/end-users/tenant_acme?start_date={Day(45)}&end_date={Day(35)}", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         var page = visit.Page;
         await page.GetByText("Requests per day as a table").ClickAsync();
         var requests = page.GetByRole(AriaRole.Group).Filter(new() { HasText = "Requests per day as a table" });

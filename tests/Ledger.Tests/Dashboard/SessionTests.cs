@@ -30,7 +30,7 @@ public sealed class SessionTests(DashboardSite site)
         Assert.DoesNotContain(org.OwnerToken, visit.Page.Url, StringComparison.Ordinal);
 
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await visit.Page.WaitForURLAsync("**/sign-in");
+        await visit.Page.WaitForURLAsync("**/sign-in", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         Assert.Equal(302, (await visit.Page.APIRequest.GetAsync($"/{org.Name}/end-users", new() { MaxRedirects = 0 })).Status);
         visit.AssertNoConsoleErrors();
         Assert.DoesNotContain(org.OwnerToken, site.Api.Output, StringComparison.Ordinal);
@@ -62,7 +62,7 @@ public sealed class SessionTests(DashboardSite site)
         await visit.Page.GetByLabel("Token").FillAsync(org.OwnerToken);
         await visit.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-        await visit.Page.WaitForURLAsync($"**/{org.Name}/end-users?sort=requests");
+        await visit.Page.WaitForURLAsync($"**/{org.Name}/end-users?sort=requests", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
     }
 
     [Fact]

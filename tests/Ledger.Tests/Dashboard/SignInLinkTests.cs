@@ -19,7 +19,7 @@ public sealed class SignInLinkTests(DashboardSite site)
         await using (var first = await site.OpenAsync())
         {
             await first.GoAsync(link);
-            await first.Page.WaitForURLAsync($"**/{org.Name}/end-users");
+            await first.Page.WaitForURLAsync($"**/{org.Name}/end-users", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
             await Assertions.Expect(first.Page.GetByRole(AriaRole.Heading, new() { Name = "Consumers", Level = 1 })).ToBeVisibleAsync();
         }
 

@@ -97,7 +97,7 @@ public sealed class Visit : IAsyncDisposable
         await Page.GotoAsync("/sign-in");
         await Page.GetByLabel("Token").FillAsync(token);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal));
+        await Page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
     }
 
     /// <summary>Goes to a path and answers its HTTP status.</summary>
