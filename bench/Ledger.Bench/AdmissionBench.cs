@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -7,135 +6,133 @@ using System.Text;
 namespace Ledger.Bench;
 
 /// <summary>
-/// <c>ledger bench admission</c>: starts the API as its own process on loopback, gives a new
-/// organization default consumer caps (rpm, lifetime and monthly budgets) and key caps (rpm, tpm,
-/// budget), then drives <c>POST /v1/admissions</c> from this process, which shares the machine's
-/// cores with the API and PostgreSQL. First at a fixed rate (open loop: requests leave on schedule
-/// whether or not earlier ones have answered) for latency, then from concurrent clients as fast as
-/// they are answered for the saturated rate. The baseline, measured in the same run the same way,
-/// is <c>GET /health/ready</c>: the same HTTP stack and auth-free path with one database round trip.
+/// <c>ledger bench admission [--nodes N]</c>: starts N API processes on loopback (one database),
+/// gives a new organization default consumer caps (rpm, lifetime and monthly budgets) and key caps
+/// (rpm, tpm, budget), and drives <c>POST /v1/admissions</c> across the nodes from this process,
+/// which shares the machine's cores with them and PostgreSQL. It warms up until the saturated rate
+/// has settled, then measures at a fixed rate (open loop) admission, the health check and liveness,
+/// then saturated admission and the health check. The baselines are measured in the same run the
+/// same way: <c>GET /health/live</c> (HTTP alone) for latency, <c>GET /health/ready</c> (HTTP and
+/// one database round trip) for throughput. Two probe consumers with tight caps ride along
+/// (<see cref="CapProbes"/>); the run fails when a cap was exceeded.
 /// </summary>
 public static class AdmissionBench
 {
-    public sealed record Options(int Seconds, int Rate, int Consumers, int Keys, int Concurrency)
+    public sealed record Options(int Seconds, int Rate, int Consumers, int Keys, int Concurrency, int Nodes)
     {
         public static Options Parse(string[] args) => new(BenchArgs.Get(args, "--seconds", 10), BenchArgs.Get(args, "--rate", 2000),
-            BenchArgs.Get(args, "--consumers", 1000), BenchArgs.Get(args, "--keys", 10), BenchArgs.Get(args, "--concurrency", 32));
+            BenchArgs.Get(args, "--consumers", 1000), BenchArgs.Get(args, "--keys", 10), BenchArgs.Get(args, "--concurrency", 32),
+            BenchArgs.Get(args, "--nodes", 1));
     }
 
     public static async Task<int> RunAsync(Options o)
     {
         Console.WriteLine($"machine: {BenchArgs.Machine}");
-        Console.WriteLine($"consumers: {o.Consumers}, keys: {o.Keys}, fixed rate: {o.Rate}/s for {o.Seconds} s, saturated: {o.Concurrency} clients for {o.Seconds} s");
+        Console.WriteLine($"nodes: {o.Nodes}, consumers: {o.Consumers}, keys: {o.Keys}, fixed rate: {o.Rate}/s for {o.Seconds} s, " +
+            $"saturated: {o.Concurrency} clients for {o.Seconds} s");
         var (org, ownerToken, ingestToken) = await HttpIngestBench.CreateOrganizationAsync();
+        var urls = Enumerable.Range(0, o.Nodes).Select(n => $"http://127.0.0.1:{5181 + n}").ToList();
         // Without the async daemon, as in `bench ingest`: a daemon catching up on the benchmark database's
         // millions of events would be measured instead of admission. Its steady cost is in docs/performance.md.
-        using var api = HttpIngestBench.StartApi(new Dictionary<string, string>
+        var apis = urls.Select(url => HttpIngestBench.StartApi(new Dictionary<string, string>
         {
             ["Ledger__AsyncProjections"] = "Disabled",
             // The bench never settles, so with the default 10-minute lifetime the reservations of one run would all be
             // released during a run ten minutes later, and that run would measure the release of tens of thousands of
             // reservations besides its own admissions.
             ["Ledger__Admissions__ReservationTtl"] = "1.00:00:00",
-        });
+        }, url)).ToList();
+        var clients = urls.Select(url => new HttpClient { BaseAddress = new Uri(url) }).ToList();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(HttpIngestBench.Url) };
-            await HttpIngestBench.WaitReadyAsync(http);
-            await SetCapsAsync(http, org, ownerToken, o);
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ingestToken);
+            foreach (var http in clients) await HttpIngestBench.WaitReadyAsync(http);
+            clients[0].DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ownerToken);
+            await SetCapsAsync(clients[0], org, o);
+            await CapProbes.CreateAsync(clients[0], org);
+            foreach (var http in clients) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ingestToken);
 
+            var probes = new CapProbes(org);
             var run = Guid.NewGuid().ToString("N")[..8];
             var n = 0;
-            byte[] NextBody()
+            // Requests go round the nodes, as behind a load balancer.
+            HttpClient Node(int i) => clients[i % clients.Count];
+            async Task<int> Admit(int i, bool probe)
             {
-                var i = Interlocked.Increment(ref n);
-                return Encoding.UTF8.GetBytes(
-                    $$"""{"request_id":"{{run}}-{{i}}","key_id":"bench_key_{{i % o.Keys}}","user":"bench_user_{{i % o.Consumers}}","model":"gpt-4o","estimated_input_tokens":500,"estimated_cost_usd":0.0001}""");
+                var id = Interlocked.Increment(ref n);
+                var consumer = probe ? CapProbes.ConsumerOf(id) : null;
+                var body = Encoding.UTF8.GetBytes(
+                    $$"""{"request_id":"{{run}}-{{id}}","key_id":"bench_key_{{id % o.Keys}}","user":"{{consumer ?? $"bench_user_{id % o.Consumers}"}}","model":"gpt-4o","estimated_input_tokens":500,"estimated_cost_usd":{{CapProbes.Estimate}}}""");
+                var status = await SendAsync(Node(i), HttpMethod.Post, "/v1/admissions", body);
+                if (consumer is not null) probes.Answered(consumer, status);
+                return status;
             }
-            Task<int> Admit() => SendAsync(http, HttpMethod.Post, "/v1/admissions", NextBody());
-            Task<int> Health() => SendAsync(http, HttpMethod.Get, "/health/ready", null);
-            Task<int> Live() => SendAsync(http, HttpMethod.Get, "/health/live", null);
+            Task<int> Warm(int i) => Admit(i, probe: false);
+            Task<int> Measured(int i) => Admit(i, probe: true);
+            Task<int> Health(int i) => SendAsync(Node(i), HttpMethod.Get, "/health/ready", null);
+            Task<int> Live(int i) => SendAsync(Node(i), HttpMethod.Get, "/health/live", null);
 
-            // Warm-up, untimed: tiered compilation keeps recompiling hot code for several seconds of load
-            // (it took 20-40 % of the API's CPU inside a window that started after 3 s, and still 20 % 40 s after start), and the pools fill.
-            await SaturateAsync(Admit, o.Concurrency, TimeSpan.FromSeconds(20));
-            await SaturateAsync(Health, o.Concurrency, TimeSpan.FromSeconds(2));
+            await WarmUpAsync(Warm, Health, Live, apis, o);
 
-            var fixedRate = await FixedRateAsync(Admit, o.Rate, TimeSpan.FromSeconds(o.Seconds));
-            var baselineFixed = await FixedRateAsync(Health, o.Rate, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
-            var floorFixed = await FixedRateAsync(Live, o.Rate, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
-            var cpu = (Api: HttpIngestBench.CpuOf(api), Self: HttpIngestBench.CpuOf(Process.GetCurrentProcess()), Machine: HttpIngestBench.MachineCpu());
-            var saturated = await SaturateAsync(Admit, o.Concurrency, TimeSpan.FromSeconds(o.Seconds));
-            var (apiCpu, selfCpu) = (HttpIngestBench.CpuOf(api) - cpu.Api, HttpIngestBench.CpuOf(Process.GetCurrentProcess()) - cpu.Self);
+            var fixedRate = await OpenLoop.FixedRateAsync(Measured, o.Rate, TimeSpan.FromSeconds(o.Seconds));
+            var healthFixed = await OpenLoop.FixedRateAsync(Health, o.Rate, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
+            var liveFixed = await OpenLoop.FixedRateAsync(Live, o.Rate, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
+            var cpu = (Api: apis.Sum(HttpIngestBench.CpuOf), Self: HttpIngestBench.CpuOf(Process.GetCurrentProcess()), Machine: HttpIngestBench.MachineCpu());
+            var saturated = await OpenLoop.SaturateAsync(Measured, o.Concurrency, TimeSpan.FromSeconds(o.Seconds));
+            var (apiCpu, selfCpu) = (apis.Sum(HttpIngestBench.CpuOf) - cpu.Api, HttpIngestBench.CpuOf(Process.GetCurrentProcess()) - cpu.Self);
             var rest = HttpIngestBench.MachineCpu() - cpu.Machine - apiCpu - selfCpu;
             var admissions = saturated.Rate * o.Seconds;
             Console.WriteLine($"cpu while saturated, per admission: api {apiCpu / admissions * 1e6:F0} µs, load generator {selfCpu / admissions * 1e6:F0} µs, " +
                 $"PostgreSQL and the rest {rest / admissions * 1e6:F0} µs; the machine was {(apiCpu + selfCpu + rest) / o.Seconds / Environment.ProcessorCount:P0} busy " +
                 $"({Environment.ProcessorCount} cores)");
-            var baselineSaturated = await SaturateAsync(Health, o.Concurrency, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
+            var healthSaturated = await OpenLoop.SaturateAsync(Health, o.Concurrency, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
 
             Console.WriteLine($"at {o.Rate}/s: admission p50 {fixedRate.P50:F2} ms, p99 {fixedRate.P99:F2} ms ({fixedRate.Outcomes}); " +
-                $"health check p50 {baselineFixed.P50:F2} ms, p99 {baselineFixed.P99:F2} ms; p99 ratio {fixedRate.P99 / baselineFixed.P99:F2}; " +
-                $"liveness (no database) p50 {floorFixed.P50:F2} ms, p99 {floorFixed.P99:F2} ms");
-            Console.WriteLine($"saturated: admission {saturated.Rate:F0}/s ({saturated.Outcomes}); health check {baselineSaturated.Rate:F0}/s; " +
-                $"ratio {saturated.Rate / baselineSaturated.Rate:F2}");
-            Console.WriteLine($"admission: p99 {fixedRate.P99:F2} ms at {o.Rate}/s, saturated {saturated.Rate:F0}/s");
-            return 0;
+                $"health check p50 {healthFixed.P50:F2} ms, p99 {healthFixed.P99:F2} ms; liveness p50 {liveFixed.P50:F2} ms, p99 {liveFixed.P99:F2} ms");
+            Console.WriteLine($"saturated: admission {saturated.Rate:F0}/s ({saturated.Outcomes}); health check {healthSaturated.Rate:F0}/s");
+            var (held, report) = await probes.CheckAsync(BenchArgs.Connection);
+            Console.WriteLine($"caps {(held ? "held" : "EXCEEDED")}: {report}");
+            Console.WriteLine($"admission: p99 {fixedRate.P99:F2} ms at {o.Rate}/s (liveness p99 {liveFixed.P99:F2} ms, ratio {fixedRate.P99 / liveFixed.P99:F2}), " +
+                $"saturated {saturated.Rate:F0}/s (health check {healthSaturated.Rate:F0}/s, ratio {saturated.Rate / healthSaturated.Rate:F2})");
+            return held ? 0 : 1;
         }
         finally
         {
-            api.Kill(entireProcessTree: true);
-        }
-    }
-
-    private sealed record Result(double Rate, double P50, double P99, string Outcomes);
-
-    /// <summary>Requests leave on a fixed schedule, each timed from when it left; the schedule never waits for answers.</summary>
-    private static async Task<Result> FixedRateAsync(Func<Task<int>> send, int rate, TimeSpan duration)
-    {
-        var total = (int)(rate * duration.TotalSeconds);
-        var latencies = new double[total];
-        var statuses = new ConcurrentDictionary<int, int>();
-        var inFlight = new List<Task>(total);
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < total; i++)
-        {
-            var due = TimeSpan.FromSeconds((double)i / rate);
-            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
-            var index = i;
-            inFlight.Add(Task.Run(async () =>
+            foreach (var http in clients) http.Dispose();
+            foreach (var api in apis)
             {
-                var started = Stopwatch.GetTimestamp();
-                var status = await send();
-                latencies[index] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                statuses.AddOrUpdate(status, 1, (_, c) => c + 1);
-            }));
-        }
-        await Task.WhenAll(inFlight);
-        Array.Sort(latencies);
-        return new Result(total / clock.Elapsed.TotalSeconds, latencies[total / 2], latencies[(int)(total * 0.99)], Describe(statuses));
-    }
-
-    private static async Task<Result> SaturateAsync(Func<Task<int>> send, int clients, TimeSpan duration)
-    {
-        var statuses = new ConcurrentDictionary<int, int>();
-        var done = 0;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
-        {
-            while (clock.Elapsed < duration)
-            {
-                var status = await send();
-                statuses.AddOrUpdate(status, 1, (_, c) => c + 1);
-                Interlocked.Increment(ref done);
+                api.Kill(entireProcessTree: true);
+                api.Dispose();
             }
-        }));
-        return new Result(done / clock.Elapsed.TotalSeconds, 0, 0, Describe(statuses));
+        }
     }
 
-    private static string Describe(ConcurrentDictionary<int, int> statuses) =>
-        string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Value} × {s.Key}"));
+    /// <summary>
+    /// Untimed: saturated admission in 3-second windows until two windows in a row agree within 5 %
+    /// on the rate and on the API's CPU per admission (at least 15 s, at most 90 s). Tiered
+    /// compilation keeps recompiling hot code for tens of seconds of load, and a new PostgreSQL
+    /// cluster starts cold; both used to land inside the measured window.
+    /// </summary>
+    private static async Task WarmUpAsync(Func<int, Task<int>> admit, Func<int, Task<int>> health, Func<int, Task<int>> live,
+        IReadOnlyList<Process> apis, Options o)
+    {
+        var clock = Stopwatch.StartNew();
+        var window = TimeSpan.FromSeconds(3);
+        (double Rate, double Cpu)? last = null;
+        var windows = new List<string>();
+        while (clock.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            var cpuBefore = apis.Sum(HttpIngestBench.CpuOf);
+            var result = await OpenLoop.SaturateAsync(admit, o.Concurrency, window);
+            var cpu = (apis.Sum(HttpIngestBench.CpuOf) - cpuBefore) / (result.Rate * window.TotalSeconds);
+            windows.Add($"{result.Rate:F0}/s");
+            var settled = last is var (rate, lastCpu) && Math.Abs(result.Rate / rate - 1) < 0.05 && Math.Abs(cpu / lastCpu - 1) < 0.05;
+            last = (result.Rate, cpu);
+            if (settled && clock.Elapsed >= TimeSpan.FromSeconds(15)) break;
+        }
+        await OpenLoop.SaturateAsync(health, o.Concurrency, TimeSpan.FromSeconds(2));
+        await OpenLoop.SaturateAsync(live, o.Concurrency, TimeSpan.FromSeconds(2));
+        Console.WriteLine($"warm-up: {clock.Elapsed.TotalSeconds:F0} s, saturated windows {string.Join(", ", windows)}");
+    }
 
     private static async Task<int> SendAsync(HttpClient http, HttpMethod method, string path, byte[]? body)
     {
@@ -149,9 +146,8 @@ public static class AdmissionBench
     }
 
     /// <summary>Caps every admission has to check: consumer defaults (rpm, lifetime and monthly budgets) and per-key rpm, tpm and budget.</summary>
-    private static async Task SetCapsAsync(HttpClient http, Guid org, string ownerToken, Options o)
+    private static async Task SetCapsAsync(HttpClient http, Guid org, Options o)
     {
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ownerToken);
         await Ok(http.PutAsJsonAsync("/api/end-users/defaults", new
         {
             organization_id = org,

@@ -99,11 +99,11 @@ public static class HttpIngestBench
         return (created.OrganizationId, created.OwnerToken, created.IngestToken);
     }
 
-    internal static Process StartApi(IReadOnlyDictionary<string, string>? environment = null)
+    internal static Process StartApi(IReadOnlyDictionary<string, string>? environment = null, string url = Url)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Ledger.Api.dll");
         var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["LEDGER_URL"] = Url;
+        start.Environment["LEDGER_URL"] = url;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         // The benchmarks time Ledger's work, not its abuse limits: the reads bench sends one owner token's requests back to back.
         start.Environment["Ledger__RateLimits__TokenRequestsPerMinute"] = "0";
