@@ -1,5 +1,6 @@
 using Ledger.Domain.Consumers;
 using Ledger.Ingest.Admissions;
+using Ledger.Ingest.Admissions.Leases;
 using Ledger.Ingest.Meters;
 using Ledger.Ingest.Usage;
 using Ledger.Ingest.Usage.Settling;
@@ -22,9 +23,17 @@ public static class IngestModule
         // Registered before the queue, so it stops after it and appends what the queue's last admissions left.
         services.AddSingleton<AdmissionEventPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<AdmissionEventPublisher>());
+        // Stops before the publisher and after the queue: what it stores last is still published.
+        services.AddSingleton<AdmissionRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<AdmissionRecorder>());
         services.AddSingleton<AdmissionWriter>();
+        services.AddSingleton<NodeLeases>();
+        services.AddSingleton<RecentAdmissions>();
         services.AddSingleton<AdmissionQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<AdmissionQueue>());
+        services.AddSingleton<AdmissionGate>();
+        // Stops first, giving back every lease while the database is still reachable.
+        services.AddHostedService<LeaseKeeper>();
         services.AddSingleton<ReservationExpiry>();
         services.AddHostedService(sp => sp.GetRequiredService<ReservationExpiry>());
         return services;

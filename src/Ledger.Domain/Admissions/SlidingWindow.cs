@@ -21,12 +21,18 @@ public static class SlidingWindow
         return sum;
     }
 
+    /// <summary>
+    /// The window with <paramref name="amount"/> more at <paramref name="at"/>, kept in order of time:
+    /// a lease's slots sit at the lease's end (<see cref="ScopeLease"/>), after admissions made before it.
+    /// </summary>
     public static IReadOnlyList<WindowEntry> Add(IReadOnlyList<WindowEntry> entries, DateTimeOffset at, long amount)
     {
         var list = new List<WindowEntry>(entries.Count + 1);
         list.AddRange(entries);
-        if (list.Count > 0 && list[^1].At == at) list[^1] = list[^1] with { Amount = list[^1].Amount + amount };
-        else list.Add(new WindowEntry(at, amount));
+        var i = list.Count;
+        while (i > 0 && list[i - 1].At > at) i--;
+        if (i > 0 && list[i - 1].At == at) list[i - 1] = list[i - 1] with { Amount = list[i - 1].Amount + amount };
+        else list.Insert(i, new WindowEntry(at, amount));
         return list;
     }
 

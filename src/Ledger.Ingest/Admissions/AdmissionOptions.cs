@@ -26,6 +26,16 @@ public sealed class AdmissionOptions
     public int MaxAttempts { get; set; } = 5;
 
     /// <summary>
+    /// How long a node's lease of a scope's quota lasts (docs/architecture.md, "Admission leases"): the
+    /// bound on how late a cap change reaches a node, and on what a node that dies keeps from the others.
+    /// Zero turns leases off: every admission is then decided in the database.
+    /// </summary>
+    public TimeSpan LeaseTerm { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a node remembers the requests it admitted from a lease, to answer a retry the same.</summary>
+    public TimeSpan RememberAdmissions { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// Whether an admission's commit waits for PostgreSQL to flush its WAL to disk. Off by default:
     /// the answer then does not wait for the disk, and a crash of PostgreSQL itself (not of Ledger)
     /// can forget the admissions of its last moments (at most wal_writer_delay × 3, 600 ms by default):

@@ -1,4 +1,5 @@
 using Ledger.Domain.Admissions;
+using Ledger.Ingest.Admissions.Leases;
 using Ledger.Ingest.GroupCommit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,9 +9,11 @@ namespace Ledger.Ingest.Admissions;
 /// <summary>
 /// Group commit for admissions: requests queue up and each writer lane decides whatever has
 /// queued (up to <see cref="AdmissionOptions.MaxRequestsPerTransaction"/>) in one transaction, in
-/// arrival order. A request's answer is given only after its transaction committed.
+/// arrival order. A request's answer is given only after its transaction committed. The same
+/// transaction gives back this node's leases of the group's scopes and grants it new ones
+/// (<see cref="NodeLeases"/>), so the scopes' next requests are decided in memory.
 /// </summary>
-public sealed class AdmissionQueue(AdmissionWriter writer, IOptions<AdmissionOptions> options, ILogger<AdmissionQueue> logger)
+public sealed class AdmissionQueue(AdmissionWriter writer, NodeLeases leases, IOptions<AdmissionOptions> options, ILogger<AdmissionQueue> logger)
     : GroupCommitQueue<AdmissionRequest, AdmissionOutcome>(
         options.Value.WriterLanes, options.Value.QueueCapacity, options.Value.MaxAttempts, logger)
 {
@@ -18,8 +21,13 @@ public sealed class AdmissionQueue(AdmissionWriter writer, IOptions<AdmissionOpt
 
     protected override int WeightOf(AdmissionRequest request) => 1;
 
-    protected override Task<IReadOnlyList<AdmissionOutcome>> WriteAsync(IReadOnlyList<AdmissionRequest> group, int lane) =>
-        writer.DecideAsync(group, CancellationToken.None);
+    protected override async Task<IReadOnlyList<AdmissionOutcome>> WriteAsync(IReadOnlyList<AdmissionRequest> group, int lane)
+    {
+        if (options.Value.LeaseTerm <= TimeSpan.Zero) return await writer.DecideAsync(group, CancellationToken.None);
+        var decided = await writer.DecideAsync(group, leases.Work([.. group.SelectMany(r => r.Scopes()).Distinct()]), CancellationToken.None);
+        leases.Install(decided.Granted);
+        return decided.Outcomes;
+    }
 
     protected override Exception Unavailable(Exception cause) => new AdmissionUnavailableException(cause);
 }

@@ -27,6 +27,13 @@ public static class AdmissionTables
     /// </summary>
     public const string Outbox = LedgerSchema.Name + ".admission_outbox";
 
+    /// <summary>
+    /// Quota leased by nodes (<see cref="Leases.NodeLeases"/>): a row per lease until its node gives back what it did
+    /// not spend. A row left by a node that stopped without giving back is returned by any node once the lease and a
+    /// reservation's lifetime have passed (<see cref="Leases.LeaseKeeper"/>), with what the node was recorded to have spent.
+    /// </summary>
+    public const string Leases = LedgerSchema.Name + ".admission_leases";
+
     public static IEnumerable<Table> Definitions()
     {
         var admissions = new Table(Admissions);
@@ -60,5 +67,20 @@ public static class AdmissionTables
         // The event as JSON text: written once and read once, so PostgreSQL need not parse it.
         outbox.AddColumn("body", "text").NotNull();
         yield return outbox;
+
+        var leases = new Table(Leases);
+        leases.AddColumn<Guid>("lease_id").AsPrimaryKey();
+        leases.AddColumn<Guid>("organization_id").NotNull();
+        leases.AddColumn("scope", "smallint").NotNull();
+        leases.AddColumn<string>("scope_id").NotNull();
+        leases.AddColumn<string>("node").NotNull();
+        leases.AddColumn("slots", "bigint");
+        leases.AddColumn("headroom", Usd.Column);
+        // Estimated cost of the admissions recorded against the lease so far (AdmissionRecorder).
+        leases.AddColumn("headroom_spent", Usd.Column).NotNull().DefaultValueByExpression("0");
+        leases.AddColumn("window_at", "timestamptz").NotNull();
+        leases.AddColumn("expires_at", "timestamptz").NotNull();
+        leases.Indexes.Add(new IndexDefinition("admission_leases_by_expiry") { Columns = ["expires_at"] });
+        yield return leases;
     }
 }

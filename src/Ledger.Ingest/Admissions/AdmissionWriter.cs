@@ -24,10 +24,28 @@ public sealed class AdmissionWriter(
     /// <summary>The lanes' own connection pool (a keyed <see cref="NpgsqlDataSource"/>): see the host's store setup.</summary>
     public const string DataSourceKey = "admissions";
 
-    public async Task<IReadOnlyList<AdmissionOutcome>> DecideAsync(IReadOnlyList<AdmissionRequest> group, CancellationToken ct)
+    /// <summary>What the node gives back and asks for in a decision's transaction (see <see cref="Leases.NodeLeases"/>).</summary>
+    public sealed record LeaseWork(IReadOnlyList<ScopeLease> Returning, IReadOnlyDictionary<ScopeKey, LeaseGrant.Demand> Wanted, string Node)
+    {
+        public static readonly LeaseWork None = new([], new Dictionary<ScopeKey, LeaseGrant.Demand>(), "");
+    }
+
+    public sealed record Decided(IReadOnlyList<AdmissionOutcome> Outcomes, IReadOnlyList<ScopeLease> Granted);
+
+    public async Task<IReadOnlyList<AdmissionOutcome>> DecideAsync(IReadOnlyList<AdmissionRequest> group, CancellationToken ct) =>
+        (await DecideAsync(group, LeaseWork.None, ct)).Outcomes;
+
+    /// <summary>
+    /// Decides the group and, in the same transaction, takes back the node's <see cref="LeaseWork.Returning"/> leases
+    /// (what they did not spend) and grants it new leases of the scopes it wants, sized by <see cref="LeaseGrant"/>
+    /// from each scope's state after the group's admissions.
+    /// </summary>
+    public async Task<Decided> DecideAsync(IReadOnlyList<AdmissionRequest> group, LeaseWork leases, CancellationToken ct)
     {
         var requests = group.DistinctBy(r => (r.OrganizationId, r.RequestId)).ToList();
-        var scopes = requests.SelectMany(r => r.Scopes()).Distinct().ToList();
+        var scopes = requests.SelectMany(r => r.Scopes()).Concat(leases.Returning.Select(l => l.Scope)).Concat(leases.Wanted.Keys)
+            .Distinct().ToList();
+        if (scopes.Count == 0) return new Decided([], []);
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         try
@@ -35,30 +53,38 @@ public sealed class AdmissionWriter(
             // `asked` bounds what is read (the token window, the budget periods); the decision's own time is taken once
             // the locks are held, so admissions of a scope are stamped in the order they were decided.
             var asked = ScopeStates.ToMicroseconds(clock.GetUtcNow());
-            var (existing, loaded, now) = await LockAndLoadAsync(connection, requests, scopes, asked, ct);
+            var (existing, loaded, returned, now) = await LockAndLoadAsync(connection, requests, scopes, leases.Returning, asked, ct);
             var states = await ScopeStates.CompleteAsync(connection, loaded, now, ct);
+            var before = states.ToDictionary(s => s.Key, s => s.Value.State);
+            // Only leases whose row this transaction deleted: one reaped meanwhile (LeaseKeeper) was given back already.
+            foreach (var lease in leases.Returning.Where(l => returned.Contains(l.Id)))
+            {
+                var (slots, headroom) = lease.Unspent;
+                before[lease.Scope] = before[lease.Scope] with { Usage = LeaseGrant.Returning(before[lease.Scope].Usage, slots, headroom, lease.WindowAt) };
+            }
 
             var undecided = requests.Where(r => !existing.ContainsKey((r.OrganizationId, r.RequestId))).ToList();
-            var result = AdmissionBatch.Decide(undecided, states.ToDictionary(s => s.Key, s => s.Value.State), now,
-                options.Value.ReservationTtl, Guid.CreateVersion7);
+            var result = AdmissionBatch.Decide(undecided, before, now, options.Value.ReservationTtl, Guid.CreateVersion7);
 
             var outcomes = new Dictionary<(Guid, string), AdmissionOutcome>(existing);
             for (var i = 0; i < undecided.Count; i++) outcomes[(undecided[i].OrganizationId, undecided[i].RequestId)] = result.Outcomes[i];
 
+            var after = new Dictionary<ScopeKey, ScopeState>(result.States);
+            var granted = Grant(leases, after, now);
             var admitted = undecided.Zip(result.Outcomes).Where(p => p.Second is AdmissionOutcome.Admitted)
                 .Select(p => (Request: p.First, Outcome: (AdmissionOutcome.Admitted)p.Second)).ToList();
+            var changed = admitted.SelectMany(a => a.Request.Scopes())
+                .Concat(leases.Returning.Select(l => l.Scope)).Concat(granted.Select(l => l.Scope)).Distinct().ToList();
             await using var batch = new NpgsqlBatch(connection);
-            if (admitted.Count > 0)
-            {
-                batch.BatchCommands.Add(InsertReservations(admitted, now));
-                batch.BatchCommands.Add(SaveStates(states, result.States, admitted, now));
-            }
+            if (admitted.Count > 0) batch.BatchCommands.Add(InsertReservations(admitted, now));
+            if (changed.Count > 0) batch.BatchCommands.Add(SaveStates(states, after, changed, now));
+            if (granted.Count > 0) batch.BatchCommands.Add(InsertLeases(granted, leases.Node));
             if (result.Events.Count > 0) batch.BatchCommands.Add(InsertEvents(result.Events));
             // In the same round trip: the locks are released as soon as PostgreSQL has run the writes.
             batch.BatchCommands.Add(new NpgsqlBatchCommand("commit"));
             await batch.ExecuteNonQueryAsync(ct);
             if (result.Events.Count > 0) events.Notify();
-            return [.. group.Select(r => outcomes[(r.OrganizationId, r.RequestId)])];
+            return new Decided([.. group.Select(r => outcomes[(r.OrganizationId, r.RequestId)])], granted);
         }
         catch when (connection.FullState == System.Data.ConnectionState.Open)
         {
@@ -69,12 +95,43 @@ public sealed class AdmissionWriter(
         }
     }
 
+    /// <summary>New leases of the wanted scopes, folded into their states.</summary>
+    private List<ScopeLease> Grant(LeaseWork leases, Dictionary<ScopeKey, ScopeState> states, DateTimeOffset now)
+    {
+        var term = options.Value.LeaseTerm;
+        var granted = new List<ScopeLease>();
+        foreach (var (scope, demand) in leases.Wanted)
+        {
+            if (LeaseGrant.Size(states[scope], demand, now, term) is not var (slots, headroom)) continue;
+            var end = now + term;
+            states[scope] = states[scope] with { Usage = LeaseGrant.Granting(states[scope].Usage, slots, headroom, end) };
+            granted.Add(new ScopeLease(Guid.CreateVersion7(), scope, slots, headroom, slots, headroom, end, end));
+        }
+        return granted;
+    }
+
+    private static NpgsqlBatchCommand InsertLeases(List<ScopeLease> granted, string node) =>
+        SqlBatch.Command(
+            $"""
+            insert into {AdmissionTables.Leases} (lease_id, organization_id, scope, scope_id, node, slots, headroom, window_at, expires_at)
+            select * from unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::text[], $5::text[], $6::bigint[], $7::numeric[], $8::timestamptz[], $8::timestamptz[])
+            """,
+            granted.Select(l => l.Id).ToArray(),
+            granted.Select(l => l.Scope.OrganizationId).ToArray(),
+            granted.Select(l => (short)l.Scope.Scope).ToArray(),
+            granted.Select(l => l.Scope.Id).ToArray(),
+            granted.Select(_ => node).ToArray(),
+            granted.Select(l => l.SlotsGranted).ToArray(),
+            granted.Select(l => l.HeadroomGranted).ToArray(),
+            granted.Select(l => l.ExpiresAt).ToArray());
+
     /// <summary>
     /// One round trip: begin, lock the scopes, then (each statement seeing what committed before
     /// it started, so after the locks) read the requests admitted already and the scopes' state.
     /// </summary>
-    private async Task<(Dictionary<(Guid, string), AdmissionOutcome> Existing, Dictionary<ScopeKey, ScopeStates.Loaded> Scopes, DateTimeOffset Now)>
-        LockAndLoadAsync(NpgsqlConnection connection, List<AdmissionRequest> requests, List<ScopeKey> scopes, DateTimeOffset asked, CancellationToken ct)
+    private async Task<(Dictionary<(Guid, string), AdmissionOutcome> Existing, Dictionary<ScopeKey, ScopeStates.Loaded> Scopes, HashSet<Guid> Returned, DateTimeOffset Now)>
+        LockAndLoadAsync(NpgsqlConnection connection, List<AdmissionRequest> requests, List<ScopeKey> scopes, IReadOnlyList<ScopeLease> returning,
+            DateTimeOffset asked, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("begin isolation level read committed"));
@@ -99,6 +156,8 @@ public sealed class AdmissionWriter(
         existingSql.Parameters.Add(new NpgsqlParameter { Value = requests.Select(r => r.RequestId).ToArray() });
         batch.BatchCommands.Add(existingSql);
         batch.BatchCommands.Add(ScopeStates.LoadCommand(scopes, asked));
+        batch.BatchCommands.Add(SqlBatch.Command($"delete from {AdmissionTables.Leases} where lease_id = any($1) returning lease_id",
+            returning.Select(l => l.Id).ToArray()));
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) { }
@@ -114,7 +173,10 @@ public sealed class AdmissionWriter(
                 : new AdmissionOutcome.Admitted(reader.GetGuid(2), reader.GetFieldValue<DateTimeOffset>(3));
         await reader.NextResultAsync(ct);
         var loaded = await ScopeStates.ReadAsync(reader, scopes, asked, now, ct);
-        return (existing, loaded, now);
+        await reader.NextResultAsync(ct);
+        var returned = new HashSet<Guid>();
+        while (await reader.ReadAsync(ct)) returned.Add(reader.GetGuid(0));
+        return (existing, loaded, returned, now);
     }
 
     private static NpgsqlBatchCommand InsertReservations(List<(AdmissionRequest Request, AdmissionOutcome.Admitted Outcome)> admitted, DateTimeOffset now) =>
@@ -135,13 +197,11 @@ public sealed class AdmissionWriter(
             admitted.Select(a => a.Request.EstimatedCostUsd).ToArray(),
             admitted.Select(a => a.Outcome.ExpiresAt).ToArray());
 
-    /// <summary>Writes back the window and the reserved total of every scope an admission changed.</summary>
+    /// <summary>Writes back the window and the reserved total of every scope an admission or a lease changed.</summary>
     private static NpgsqlBatchCommand SaveStates(
-        Dictionary<ScopeKey, ScopeStates.Loaded> loaded, IReadOnlyDictionary<ScopeKey, ScopeState> after,
-        List<(AdmissionRequest Request, AdmissionOutcome.Admitted Outcome)> admitted, DateTimeOffset now)
+        Dictionary<ScopeKey, ScopeStates.Loaded> loaded, IReadOnlyDictionary<ScopeKey, ScopeState> after, List<ScopeKey> changed, DateTimeOffset now)
     {
-        var changed = admitted.SelectMany(a => a.Request.Scopes()).Distinct()
-            .OrderBy(s => s.OrganizationId).ThenBy(s => s.Scope).ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
+        changed = [.. changed.OrderBy(s => s.OrganizationId).ThenBy(s => s.Scope).ThenBy(s => s.Id, StringComparer.Ordinal)];
         return SqlBatch.Command(
             $"""
             insert into {AdmissionTables.State} as s (organization_id, scope, scope_id, admissions, reserved)

@@ -7,6 +7,7 @@ using Ledger.Api.Validation;
 using Ledger.Domain.Admissions;
 using Ledger.Domain.Consumers;
 using Ledger.Ingest.Admissions;
+using Ledger.Ingest.Admissions.Leases;
 
 namespace Ledger.Api.Admissions.Admitting;
 
@@ -25,11 +26,11 @@ public static class AdmitEndpoint
             .ProducesValidationProblem();
 
     private static async Task<IResult> HandleAsync(
-        AdmissionPost post, ClaimsPrincipal user, AdmissionQueue queue, ReservedIdentifiers reserved, HttpContext http, CancellationToken ct)
+        AdmissionPost post, ClaimsPrincipal user, AdmissionGate gate, ReservedIdentifiers reserved, HttpContext http, CancellationToken ct)
     {
         try
         {
-            return await queue.SubmitAsync(post.ToRequest(user.OrganizationOf(), reserved), ct) switch
+            return await gate.DecideAsync(post.ToRequest(user.OrganizationOf(), reserved), ct) switch
             {
                 AdmissionOutcome.Admitted a => Admitted(a),
                 AdmissionOutcome.Rejected r => Refused(r.Hit, http),

@@ -3,6 +3,7 @@ using Ledger.Api.Auth;
 using Ledger.Api.Problems;
 using Ledger.Api.Telemetry;
 using Ledger.Domain.Consumers;
+using Ledger.Ingest.Admissions.Leases;
 using Ledger.Ingest.Usage.Settling;
 
 namespace Ledger.Api.Usage.Settling;
@@ -11,7 +12,7 @@ namespace Ledger.Api.Usage.Settling;
 /// The one write path of validated usage, whatever shape it was posted in (<c>POST /v1/usage</c>,
 /// <c>POST /v1/integrations/litellm</c>): records become events and go through the group commit.
 /// </summary>
-public sealed class UsageSettlementWriter(UsageIngestQueue queue, ReservedIdentifiers reserved, TimeProvider clock)
+public sealed class UsageSettlementWriter(UsageIngestQueue queue, RecentAdmissions admissions, ReservedIdentifiers reserved, TimeProvider clock)
 {
     public sealed record Response(int Accepted, int Duplicates);
 
@@ -24,6 +25,8 @@ public sealed class UsageSettlementWriter(UsageIngestQueue queue, ReservedIdenti
         try
         {
             var result = await queue.SubmitAsync(usage, ct);
+            // A request settled here is a conflict when asked again on this node (see RecentAdmissions).
+            admissions.Settled(org, usage.Select(u => u.RequestId));
             LedgerMeter.Settled(result.Accepted, result.Duplicates);
             return Results.Json(new Response(result.Accepted, result.Duplicates), statusCode: StatusCodes.Status202Accepted);
         }

@@ -1,0 +1,33 @@
+using Ledger.Domain.Admissions;
+using Microsoft.Extensions.Options;
+
+namespace Ledger.Ingest.Admissions.Leases;
+
+/// <summary>
+/// Decides one admission: a retry as it was answered before; else in memory, from this node's
+/// leases of every scope of the request, storing it after the answer (<see cref="AdmissionRecorder"/>);
+/// else in the database (<see cref="AdmissionQueue"/>), whose transaction also leases the scopes to
+/// this node for its next requests.
+/// </summary>
+public sealed class AdmissionGate(
+    NodeLeases leases, RecentAdmissions recent, AdmissionQueue queue, AdmissionRecorder recorder, TimeProvider clock,
+    IOptions<AdmissionOptions> options)
+{
+    public async Task<AdmissionOutcome> DecideAsync(AdmissionRequest request, CancellationToken ct)
+    {
+        if (options.Value.LeaseTerm <= TimeSpan.Zero) return await queue.SubmitAsync(request, ct);
+        if (recent.Find(request.OrganizationId, request.RequestId) is { } answered) return answered;
+
+        var now = ScopeStates.ToMicroseconds(clock.GetUtcNow());
+        AdmissionOutcome outcome;
+        if (leases.TryAdmit(request, now) is { } spentFrom)
+        {
+            var admitted = new AdmissionOutcome.Admitted(Guid.CreateVersion7(), now + options.Value.ReservationTtl);
+            recorder.Record(new LeasedAdmission(request, admitted, now, spentFrom));
+            outcome = admitted;
+        }
+        else outcome = await queue.SubmitAsync(request, ct);
+        recent.Remember(request, outcome);
+        return outcome;
+    }
+}

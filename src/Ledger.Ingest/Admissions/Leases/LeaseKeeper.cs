@@ -1,0 +1,99 @@
+using Ledger.Domain.Admissions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Ledger.Ingest.Admissions.Leases;
+
+/// <summary>
+/// Keeps this node's leases: every quarter term it renews the leases about to end (giving back
+/// what they did not spend and taking a new lease sized from the node's demand, in one
+/// transaction) and gives back those of scopes no longer asked for. Every few seconds it gives
+/// back leases left by nodes that stopped without doing so, once the lease and a reservation's
+/// lifetime have passed, with the estimated cost their node was recorded to have spent: until then
+/// their quota stays counted, which only refuses more, never less. When the node stops it gives
+/// back every lease it holds.
+/// </summary>
+public sealed partial class LeaseKeeper(
+    NodeLeases leases, AdmissionWriter writer, [Microsoft.Extensions.DependencyInjection.FromKeyedServices(AdmissionWriter.DataSourceKey)] NpgsqlDataSource dataSource,
+    TimeProvider clock, IOptions<AdmissionOptions> options, ILogger<LeaseKeeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var term = options.Value.LeaseTerm;
+        if (term <= TimeSpan.Zero) return;
+        var lastReap = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(term / 4, clock, stoppingToken);
+                await RenewAsync(term, stoppingToken);
+                if (clock.GetUtcNow() - lastReap > options.Value.ExpirySweepInterval)
+                {
+                    lastReap = clock.GetUtcNow();
+                    await ReapAsync(stoppingToken);
+                    leases.Prune(lastReap);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                LogKeepingFailed(logger, e);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        var held = leases.CloseAll().Concat(leases.TakeDisplaced()).ToList();
+        if (held.Count == 0) return;
+        try
+        {
+            await writer.DecideAsync([], new AdmissionWriter.LeaseWork(held, new Dictionary<ScopeKey, LeaseGrant.Demand>(), leases.Node), cancellationToken);
+        }
+        catch (Exception e)
+        {
+            LogKeepingFailed(logger, e);
+        }
+    }
+
+    private async Task RenewAsync(TimeSpan term, CancellationToken ct)
+    {
+        var ending = leases.CloseEnding(term / 2).Concat(leases.TakeDisplaced()).ToList();
+        if (ending.Count == 0) return;
+        var decided = await writer.DecideAsync([], new AdmissionWriter.LeaseWork(ending, leases.DemandOf(ending.Select(l => l.Scope)), leases.Node), ct);
+        leases.Install(decided.Granted);
+    }
+
+    /// <summary>Gives back leases whose node never did, a reservation's lifetime after they ended.</summary>
+    private async Task ReapAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"""
+            select lease_id, organization_id, scope, scope_id, headroom, headroom_spent, window_at, expires_at
+            from {AdmissionTables.Leases} where expires_at < $1 order by expires_at limit 1000
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() - options.Value.ReservationTtl - options.Value.LeaseTerm });
+        var dead = new List<ScopeLease>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+            {
+                decimal? headroom = reader.IsDBNull(4) ? null : reader.GetDecimal(4);
+                // What the node spent but did not record stays unknown: its slots are left in the window (they age out),
+                // and only the headroom it was not recorded to have spent is given back.
+                dead.Add(new ScopeLease(reader.GetGuid(0), new ScopeKey(reader.GetGuid(1), (CapScope)reader.GetInt16(2), reader.GetString(3)),
+                    Slots: 0, headroom - reader.GetDecimal(5), null, headroom, reader.GetFieldValue<DateTimeOffset>(6), reader.GetFieldValue<DateTimeOffset>(7)));
+            }
+        if (dead.Count > 0)
+            await writer.DecideAsync([], new AdmissionWriter.LeaseWork(dead, new Dictionary<ScopeKey, LeaseGrant.Demand>(), leases.Node), ct);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing or giving back admission leases failed; trying again shortly")]
+    private static partial void LogKeepingFailed(ILogger logger, Exception e);
+}
