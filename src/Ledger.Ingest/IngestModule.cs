@@ -32,6 +32,8 @@ public static class IngestModule
         services.AddSingleton<AdmissionQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<AdmissionQueue>());
         services.AddSingleton<AdmissionGate>();
+        services.AddSingleton<CapCrossings>();
+        services.AddHostedService<LeaseNotifications>();
         // Stops first, giving back every lease while the database is still reachable.
         services.AddHostedService<LeaseKeeper>();
         services.AddSingleton<ReservationExpiry>();

@@ -12,7 +12,7 @@ namespace Ledger.Api.Usage.Settling;
 /// The one write path of validated usage, whatever shape it was posted in (<c>POST /v1/usage</c>,
 /// <c>POST /v1/integrations/litellm</c>): records become events and go through the group commit.
 /// </summary>
-public sealed class UsageSettlementWriter(UsageIngestQueue queue, RecentAdmissions admissions, ReservedIdentifiers reserved, TimeProvider clock)
+public sealed class UsageSettlementWriter(UsageIngestQueue queue, CapCrossings crossings, ReservedIdentifiers reserved, TimeProvider clock)
 {
     public sealed record Response(int Accepted, int Duplicates);
 
@@ -25,8 +25,8 @@ public sealed class UsageSettlementWriter(UsageIngestQueue queue, RecentAdmissio
         try
         {
             var result = await queue.SubmitAsync(usage, ct);
-            // A request settled here is a conflict when asked again on this node (see RecentAdmissions).
-            admissions.Settled(org, usage.Select(u => u.RequestId));
+            // Before the acknowledgement: no lease admits past a cap this usage reached (see CapCrossings).
+            await crossings.SettledAsync(org, usage, ct);
             LedgerMeter.Settled(result.Accepted, result.Duplicates);
             return Results.Json(new Response(result.Accepted, result.Duplicates), statusCode: StatusCodes.Status202Accepted);
         }

@@ -16,9 +16,16 @@ public sealed class AdmissionGate(
     public async Task<AdmissionOutcome> DecideAsync(AdmissionRequest request, CancellationToken ct)
     {
         if (options.Value.LeaseTerm <= TimeSpan.Zero) return await queue.SubmitAsync(request, ct);
-        if (recent.Find(request.OrganizationId, request.RequestId) is { } answered) return answered;
-
         var now = ScopeStates.ToMicroseconds(clock.GetUtcNow());
+        switch (recent.Find(request.OrganizationId, request.RequestId))
+        {
+            // Its reservation may have been settled on another node or expired since: the database knows.
+            case AdmissionOutcome.Admitted a when a.ExpiresAt <= now:
+                return await queue.SubmitAsync(request, ct);
+            case { } answered:
+                return answered;
+        }
+
         AdmissionOutcome outcome;
         if (leases.TryAdmit(request, now) is { } spentFrom)
         {

@@ -109,7 +109,18 @@ public sealed class NodeLeases(TimeProvider clock)
             }
     }
 
-    /// <summary>Leases displaced by <see cref="Install"/>, taken to be given back.</summary>
+    /// <summary>
+    /// Takes this node's leases of the scopes out of use at once (a cap of theirs was crossed or changed); the next
+    /// transaction gives them back, and the scopes' next requests are decided by the database.
+    /// </summary>
+    public void Revoke(IEnumerable<ScopeKey> scopes)
+    {
+        lock (gate)
+            foreach (var s in scopes)
+                if (leases.Remove(s, out var lease)) displaced.Add(lease);
+    }
+
+    /// <summary>Leases displaced by <see cref="Install"/> or <see cref="Revoke"/>, taken to be given back.</summary>
     public IReadOnlyList<ScopeLease> TakeDisplaced()
     {
         lock (gate)

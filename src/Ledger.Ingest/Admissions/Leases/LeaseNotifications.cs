@@ -1,0 +1,50 @@
+using System.Globalization;
+using Ledger.Domain.Admissions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Ledger.Ingest.Admissions.Leases;
+
+/// <summary>
+/// Listens on <see cref="CapCrossings.Channel"/> on a connection of its own and revokes this node's
+/// leases of the scopes another node found crossed: a notification arrives within milliseconds of
+/// the settlement that caused it. If the connection drops it reconnects; while it is down, a
+/// lease still ends within its term.
+/// </summary>
+public sealed partial class LeaseNotifications(NpgsqlDataSource dataSource, NodeLeases leases, ILogger<LeaseNotifications> logger) : BackgroundService
+{
+    /// <summary>One scope per line: organization, scope number, scope id.</summary>
+    public static string Format(ScopeKey scope) => $"{scope.OrganizationId:N} {(int)scope.Scope} {scope.Id}";
+
+    private static IEnumerable<ScopeKey> Parse(string payload) =>
+        payload.Split('\n').Select(line => line.Split(' ', 3))
+            .Select(p => new ScopeKey(Guid.ParseExact(p[0], "N"), (CapScope)int.Parse(p[1], CultureInfo.InvariantCulture), p[2]));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                connection.Notification += (_, e) => leases.Revoke(Parse(e.Payload));
+                await using (var listen = new NpgsqlCommand($"listen {CapCrossings.Channel}", connection))
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                while (true) await connection.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                LogListenFailed(logger, e);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listening for revoked admission leases failed; reconnecting")]
+    private static partial void LogListenFailed(ILogger logger, Exception e);
+}
