@@ -93,4 +93,15 @@ public static class AdmissionsApi
         command.Parameters.AddWithValue(org);
         return (long)(await command.ExecuteScalarAsync())!;
     }
+
+    /// <summary>Polls until the condition holds (30 s at most): for what is stored moments after an answer.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "timed out waiting");
+            await Task.Delay(100);
+        }
+    }
 }

@@ -94,14 +94,4 @@ public sealed class ReservationExpiryTests(LedgerApp app)
 
         Assert.Equal(1, await EventsAsync(app, org.Id, "reservation_released"));
     }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, "timed out waiting");
-            await Task.Delay(100);
-        }
-    }
 }
