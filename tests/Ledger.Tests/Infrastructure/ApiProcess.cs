@@ -25,8 +25,14 @@ public sealed class ApiProcess : IAsyncLifetime
 
     public static ApiProcess WithAsyncProjections() => new() { _asyncProjections = true };
 
-    /// <summary>A second node of the same deployment: the other's database and session key, no async projections.</summary>
-    public static ApiProcess NodeBeside(ApiProcess other) => new() { _connectionString = other._connectionString, _sessionKey = other._sessionKey };
+    /// <summary>Configuration for this process only (as environment variables), such as a short retry schedule.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A second node of the same deployment: the other's database, session key and settings; async projections only if asked.</summary>
+    public static ApiProcess NodeBeside(ApiProcess other, bool asyncProjections = false) => new()
+    {
+        _connectionString = other._connectionString, _sessionKey = other._sessionKey, Settings = other.Settings, _asyncProjections = asyncProjections,
+    };
 
     private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
@@ -56,6 +62,7 @@ public sealed class ApiProcess : IAsyncLifetime
                 ["Ledger__Sessions__KeyEncryptionKey"] = _sessionKey,
             },
         };
+        foreach (var (key, value) in Settings) start.Environment[key.Replace(":", "__")] = value;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
