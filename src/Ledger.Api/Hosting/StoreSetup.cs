@@ -3,8 +3,8 @@ using Ledger.Ingest;
 using Ledger.Ingest.Admissions;
 using Ledger.Projections;
 using Marten;
-using Wolverine.Marten;
 using Npgsql;
+using Wolverine.Marten;
 
 namespace Ledger.Api.Hosting;
 

@@ -44,7 +44,10 @@ public sealed class WebhookFixture : IAsyncLifetime
     public static async Task<JsonElement> RegisterAsync(HttpClient owner, Guid org, string url, params string[] events) =>
         await (await owner.PostAsJsonAsync("/api/webhooks", new
         {
-            organization_id = org, url, events = events.Length > 0 ? events : ["budget.threshold_crossed"], description = "alerts",
+            organization_id = org,
+            url,
+            events = events.Length > 0 ? events : ["budget.threshold_crossed"],
+            description = "alerts",
         })).JsonAsync(System.Net.HttpStatusCode.Created);
 
     public static async Task<JsonElement> DeliveriesAsync(HttpClient owner, Guid org, string webhookId) =>

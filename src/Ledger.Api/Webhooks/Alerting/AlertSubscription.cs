@@ -1,6 +1,6 @@
 using System.Text.Json;
-using JasperFx.Events.Projections;
 using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
 using Ledger.Api.Webhooks.Delivering;
 using Ledger.Domain.Admissions;
 using Ledger.Domain.Usage;
