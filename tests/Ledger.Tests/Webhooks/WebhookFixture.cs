@@ -6,7 +6,8 @@ namespace Ledger.Tests.Webhooks;
 
 /// <summary>
 /// A Ledger host whose webhooks may call loopback addresses, retry after fractions of a second
-/// (5 retries), and look for due retries every 100 ms; and the receiver they call.
+/// (5 retries), and look for due retries every 100 ms, on a database of its own (so no other host of the run
+/// picks up its retries or its alerts); and the receiver they call.
 /// </summary>
 public sealed class WebhookFixture : IAsyncLifetime
 {
@@ -24,7 +25,7 @@ public sealed class WebhookFixture : IAsyncLifetime
         ["Ledger:Sessions:KeyEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
     };
 
-    public LedgerApp App { get; } = new() { Settings = Settings };
+    public LedgerApp App { get; } = new() { Settings = Settings, OwnDatabase = "webhooks" };
 
     public WebhookReceiver Receiver { get; } = new();
 
