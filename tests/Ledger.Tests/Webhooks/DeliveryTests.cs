@@ -116,6 +116,29 @@ public sealed class DeliveryTests(WebhookFixture fixture)
         Assert.Single(Receiver.At("dead").Select(r => r.Id).Distinct());
     }
 
+    [Fact]
+    public async Task a_consumer_the_cohort_newly_flags_is_announced_once()
+    {
+        var org = await fixture.App.Scenarios.OrganizationAsync();
+        await RegisterAsync(org.Owner, org.Id, Receiver.Url("anomaly"), "consumer.anomaly_flagged");
+        // Six active consumers; one spends over 5x the mean ($1 against a mean of $0.175).
+        await PostUsageAsync(org.Ingest, [.. Enumerable.Range(1, 5).Select(i => UsageRecord($"r{i}", $"tenant_{i}", cost: 0.01m)),
+            UsageRecord("r6", "tenant_big", cost: 1.00m)]).SucceededAsync();
+        await fixture.App.Scenarios.AsyncProjectionsCaughtUpAsync();
+        // Alerts may read the monthly activity before it has counted the same usage: the next usage is judged on it.
+        await PostUsageAsync(org.Ingest, UsageRecord("r7", "tenant_big", cost: 0.001m)).SucceededAsync();
+        await fixture.App.Scenarios.AsyncProjectionsCaughtUpAsync();
+        await PostUsageAsync(org.Ingest, UsageRecord("r8", "tenant_big", cost: 0.001m)).SucceededAsync();
+        await fixture.App.Scenarios.AsyncProjectionsCaughtUpAsync();
+
+        var received = Assert.Single(await Receiver.WaitForAsync("anomaly", 1));
+        var data = JsonDocument.Parse(received.Body).RootElement.GetProperty("data");
+        Assert.Equal("tenant_big", data.GetProperty("end_user_id").GetString());
+        Assert.Equal("spend_above_5x_cohort_mean", data.GetProperty("cap").GetString());
+        Assert.Equal(5m, data.GetProperty("limit").GetDecimal());
+        Assert.True(data.GetProperty("current").GetDecimal() > 5m);
+    }
+
     /// <summary>Waits until the webhook's only delivery satisfies the condition, and returns it.</summary>
     private static async Task<JsonElement> DeliveryAsync(Scenarios.TestOrganization org, string hook, Func<JsonElement, bool> condition)
     {
