@@ -146,7 +146,7 @@ public sealed class DeliveryTests(WebhookFixture fixture)
         {
             var deliveries = await DeliveriesAsync(org.Owner, org.Id, hook);
             if (deliveries.GetArrayLength() == 1 && condition(deliveries[0])) return deliveries[0];
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"no such delivery: {deliveries}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"no such delivery: {deliveries}");
         }
     }
 }
