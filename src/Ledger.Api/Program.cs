@@ -16,6 +16,7 @@ builder.WebHost.UseUrls(builder.Configuration["LEDGER_URL"] ?? "http://127.0.0.1
 builder.WebHost.ConfigureLedgerServer();
 builder.Services.AddLedgerStore(builder.Configuration);
 builder.Services.AddLedgerIngest(builder.Configuration);
+builder.Services.AddLedgerMessaging(builder.Configuration);
 builder.Services.AddLedgerAuth(builder.Configuration);
 builder.Services.AddLedgerRateLimits(builder.Configuration);
 builder.Services.AddLedgerProblems();

@@ -23,6 +23,10 @@ using Ledger.Api.Teams.Limiting;
 using Ledger.Api.Usage.LiteLlm;
 using Ledger.Api.Usage.Settling;
 using Ledger.Api.Validation;
+using Ledger.Api.Webhooks.Deleting;
+using Ledger.Api.Webhooks.Deliveries;
+using Ledger.Api.Webhooks.Listing;
+using Ledger.Api.Webhooks.Registering;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Ledger.Api.Hosting;
@@ -102,5 +106,11 @@ public static class HttpSetup
         keys.MapRegisterKey();
         keys.MapPutKeyLimits();
         keys.MapPutTeamLimits();
+        var webhooks = app.MapGroup("").WithTags("Webhooks");
+        webhooks.MapRegisterWebhook();
+        webhooks.MapListWebhooks();
+        webhooks.MapDeleteWebhook();
+        webhooks.MapListDeliveries();
+        webhooks.MapRetryDelivery();
     }
 }

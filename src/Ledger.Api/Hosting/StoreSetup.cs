@@ -4,6 +4,7 @@ using Ledger.Ingest.Admissions;
 using Ledger.Projections;
 using Marten;
 using Npgsql;
+using Wolverine.Marten;
 
 namespace Ledger.Api.Hosting;
 
@@ -22,6 +23,7 @@ public static class StoreSetup
         opts.AddIngestStorage();
         opts.Storage.ExtendedSchemaObjects.Add(Dashboard.Session.DataProtectionKeysTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(Dashboard.Session.SignInLinksTable.Definition());
+        opts.Storage.ExtendedSchemaObjects.AddRange(Webhooks.WebhookTables.Definitions());
         return opts;
     }
 
@@ -72,6 +74,8 @@ public static class StoreSetup
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
+            // Wolverine's inbox and outbox in the same database, written in Marten's transactions (MessagingSetup).
+            .IntegrateWithWolverine(w => w.MessageStorageSchemaName = MessagingSetup.Schema)
             // Async projections (the audit trail) run on exactly one node at a time; another takes over when it dies.
             .AddAsyncDaemon(configuration.GetValue("Ledger:AsyncProjections", DaemonMode.HotCold));
         // After Marten's own start-up services (its schema migration first among them).

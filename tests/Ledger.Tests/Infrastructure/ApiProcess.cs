@@ -17,16 +17,25 @@ namespace Ledger.Tests.Infrastructure;
 /// </summary>
 public sealed class ApiProcess : IAsyncLifetime
 {
-    /// <summary>Off for most tests, so nothing runs beside the request under test; the dashboard's tests want them.</summary>
-    private bool _asyncProjections;
+    /// <summary>Off for most tests, so nothing runs beside the request under test; the dashboard's and the webhooks' tests want them.</summary>
+    public bool AsyncProjections { get; init; }
 
     /// <summary>The key that encrypts the session keys; nodes of one deployment share it.</summary>
     private string _sessionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
-    public static ApiProcess WithAsyncProjections() => new() { _asyncProjections = true };
+    public static ApiProcess WithAsyncProjections() => new() { AsyncProjections = true };
 
-    /// <summary>A second node of the same deployment: the other's database and session key, no async projections.</summary>
-    public static ApiProcess NodeBeside(ApiProcess other) => new() { _connectionString = other._connectionString, _sessionKey = other._sessionKey };
+    /// <summary>Configuration for this process only (as environment variables), such as a short retry schedule.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A second node of the same deployment: the other's database, session key and settings; async projections only if asked.</summary>
+    public static ApiProcess NodeBeside(ApiProcess other, bool asyncProjections = false) => new()
+    {
+        _connectionString = other._connectionString,
+        _sessionKey = other._sessionKey,
+        Settings = other.Settings,
+        AsyncProjections = asyncProjections,
+    };
 
     private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
@@ -52,10 +61,11 @@ public sealed class ApiProcess : IAsyncLifetime
             WorkingDirectory = root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment = { ["LEDGER_DB"] = _connectionString, ["LEDGER_URL"] = Url.ToString().TrimEnd('/'), ["Ledger__AsyncProjections"] = _asyncProjections ? "HotCold" : "Disabled",
+            Environment = { ["LEDGER_DB"] = _connectionString, ["LEDGER_URL"] = Url.ToString().TrimEnd('/'), ["Ledger__AsyncProjections"] = AsyncProjections ? "HotCold" : "Disabled",
                 ["Ledger__Sessions__KeyEncryptionKey"] = _sessionKey,
             },
         };
+        foreach (var (key, value) in Settings) start.Environment[key.Replace(":", "__")] = value;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
@@ -101,6 +111,7 @@ public sealed class ApiProcess : IAsyncLifetime
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         _process.Dispose();
+        _process = null; // a test may stop a node before the end (a restart)
     }
 
     private static int FreePort()

@@ -20,11 +20,17 @@ public sealed class LedgerApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The clock this host reads instead of the system's, such as one a test moves forward.</summary>
     public TimeProvider? Clock { get; init; }
 
+    /// <summary>
+    /// A database of its own (named with this suffix) rather than the run's: for a host whose background work must
+    /// not be picked up by the other hosts of the run (their nodes share the run's Wolverine inbox and subscriptions).
+    /// </summary>
+    public string? OwnDatabase { get; init; }
+
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestDatabase.ConnectionStringAsync();
+        ConnectionString = OwnDatabase is { } suffix ? await TestDatabase.SiblingAsync(suffix) : await TestDatabase.ConnectionStringAsync();
         _ = Server; // starts the host, which applies the schema
     }
 

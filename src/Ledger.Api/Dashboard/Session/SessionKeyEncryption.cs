@@ -1,34 +1,25 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
+using Ledger.Api.Auth;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 
 namespace Ledger.Api.Dashboard.Session;
 
 /// <summary>
-/// Encrypts the session keys before they reach PostgreSQL (AES-256-GCM under
-/// <c>Ledger:Sessions:KeyEncryptionKey</c>, which <c>./ledger up</c> keeps in <c>.data/session.key</c>),
-/// so a copy of the database alone cannot forge a session. Every node needs the same key.
+/// Encrypts the session keys before they reach PostgreSQL (<see cref="KeyEncryption"/>), so a copy
+/// of the database alone cannot forge a session.
 /// </summary>
 public sealed class SessionKeyEncryption(byte[] key) : IXmlEncryptor
 {
-    public const string Setting = "Ledger:Sessions:KeyEncryptionKey";
+    public const string Setting = KeyEncryption.Setting;
 
     /// <summary>The configured key, or null when none is set; a key that is not 32 bytes of base64 stops the start.</summary>
-    public static byte[]? KeyFrom(IConfiguration configuration)
-    {
-        if (configuration[Setting] is not { Length: > 0 } text) return null;
-        var key = Convert.TryFromBase64String(text.Trim(), new byte[64], out var length) ? Convert.FromBase64String(text.Trim()) : null;
-        return key is { Length: 32 } && length == 32
-            ? key
-            : throw new InvalidOperationException($"{Setting} must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`).");
-    }
+    public static byte[]? KeyFrom(IConfiguration configuration) => KeyEncryption.KeyFrom(configuration);
 
     public EncryptedXmlInfo Encrypt(XElement plaintextElement)
     {
         var plain = Encoding.UTF8.GetBytes(plaintextElement.ToString(SaveOptions.DisableFormatting));
-        var (nonce, tag, cipher) = (RandomNumberGenerator.GetBytes(AesGcm.NonceByteSizes.MaxSize), new byte[AesGcm.TagByteSizes.MaxSize], new byte[plain.Length]);
-        using (var aes = new AesGcm(key, tag.Length)) aes.Encrypt(nonce, plain, cipher, tag);
+        var (nonce, tag, cipher) = KeyEncryption.Encrypt(key, plain);
         var element = new XElement("ledgerEncryptedKey",
             new XElement("nonce", Convert.ToBase64String(nonce)), new XElement("tag", Convert.ToBase64String(tag)), new XElement("value", Convert.ToBase64String(cipher)));
         return new EncryptedXmlInfo(element, typeof(Decryptor));
@@ -43,8 +34,7 @@ public sealed class SessionKeyEncryption(byte[] key) : IXmlEncryptor
                 ?? throw new InvalidOperationException($"The session keys are encrypted, but {Setting} is not set.");
             byte[] Part(string name) => Convert.FromBase64String((string)encryptedElement.Element(name)!);
             var (nonce, tag, cipher) = (Part("nonce"), Part("tag"), Part("value"));
-            var plain = new byte[cipher.Length];
-            using (var aes = new AesGcm(key, tag.Length)) aes.Decrypt(nonce, cipher, tag, plain);
+            var plain = KeyEncryption.Decrypt(key, nonce, tag, cipher);
             return XElement.Parse(Encoding.UTF8.GetString(plain));
         }
     }

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ledger.Tests.Infrastructure;
+using Npgsql;
+using static Ledger.Tests.Infrastructure.Scenarios;
+
+namespace Ledger.Tests.Webhooks;
+
+/// <summary>Webhooks across API processes on one database: a restart between attempts, and two nodes taking usage at once.</summary>
+public sealed class DurableDeliveryTests : IAsyncLifetime
+{
+    private readonly WebhookReceiver _receiver = new();
+
+    /// <summary>A node whose webhooks may call loopback and retry once after <paramref name="retryDelay"/>, with async projections (which raise the alerts).</summary>
+    private static ApiProcess Node(TimeSpan retryDelay) => new()
+    {
+        AsyncProjections = true,
+        Settings = new Dictionary<string, string>
+        {
+            ["Ledger:Webhooks:AllowPrivateAddresses"] = "true",
+            ["Ledger:Webhooks:RetryDelays:0"] = retryDelay.ToString(),
+            ["Ledger:Messaging:PollingInterval"] = "00:00:00.2",
+        },
+    };
+
+    public Task InitializeAsync() => _receiver.InitializeAsync();
+
+    public Task DisposeAsync() => _receiver.DisposeAsync();
+
+    [Fact]
+    public async Task a_delivery_scheduled_for_retry_goes_out_after_ledger_restarts()
+    {
+        var first = Node(TimeSpan.FromSeconds(3));
+        await first.InitializeAsync();
+        ApiProcess? second = null;
+        try
+        {
+            var (org, owner, ingest) = await OrganizationAsync(first);
+            var hook = await RegisterAsync(owner, org, _receiver.Url("restart", failures: 1));
+            await PostUsageAsync(ingest, UsageRecord("r1", "tenant_acme", cost: 0.60m)).SucceededAsync();
+            await _receiver.WaitForAsync("restart", 1);
+            await ScheduledAsync(first.ConnectionString); // the retry is in the inbox table, not only in memory
+            await first.DisposeAsync();
+
+            second = ApiProcess.NodeBeside(first, asyncProjections: true);
+            await second.InitializeAsync();
+            var received = await _receiver.WaitForAsync("restart", 2);
+            Assert.Single(received.Select(r => r.Id).Distinct());
+            var deliveries = await (await second.Client(Token(owner)).GetAsync($"/api/webhooks/{hook}/deliveries?organization_id={org}")).JsonAsync(System.Net.HttpStatusCode.OK);
+            Assert.Equal(2, deliveries[0].GetProperty("attempts").GetInt32());
+            Assert.NotEqual(JsonValueKind.Null, deliveries[0].GetProperty("delivered_at").ValueKind);
+        }
+        finally
+        {
+            await first.DisposeAsync();
+            if (second is not null) await second.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task usage_on_two_nodes_at_once_fires_each_threshold_once()
+    {
+        var one = Node(TimeSpan.FromSeconds(1));
+        await one.InitializeAsync();
+        var two = ApiProcess.NodeBeside(one, asyncProjections: true);
+        await two.InitializeAsync();
+        try
+        {
+            var (org, owner, ingest) = await OrganizationAsync(one);
+            await RegisterAsync(owner, org, _receiver.Url("two-nodes"));
+            var ingestTwo = two.Client(Token(ingest));
+            // 40 posts of $0.05 over both nodes at once: $2 against a $1 budget, each threshold crossed on either node.
+            await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+                PostUsageAsync(i % 2 == 0 ? ingest : ingestTwo, UsageRecord($"r{i}", "tenant_acme", cost: 0.05m)).SucceededAsync()));
+
+            var received = await _receiver.WaitForAsync("two-nodes", 3);
+            await Task.Delay(TimeSpan.FromSeconds(2)); // would a second node's copy arrive?
+            var thresholds = _receiver.At("two-nodes").Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data").GetProperty("threshold_percent").GetInt32());
+            Assert.Equal([50, 80, 100], thresholds.Order());
+            Assert.Equal(3, received.Count);
+        }
+        finally
+        {
+            await two.DisposeAsync();
+            await one.DisposeAsync();
+        }
+    }
+
+    private static async Task<(Guid Org, HttpClient Owner, HttpClient Ingest)> OrganizationAsync(ApiProcess api)
+    {
+        var created = await api.OrganizationAsync();
+        var owner = api.Client(created.OwnerToken);
+        await PreRegisterAsync(owner, created.OrganizationId, "tenant_acme", maxBudget: 1.00m).SucceededAsync();
+        return (created.OrganizationId, owner, api.Client(created.IngestToken));
+    }
+
+    private static async Task<string> RegisterAsync(HttpClient owner, Guid org, string url) =>
+        (await (await owner.PostAsJsonAsync("/api/webhooks", new { organization_id = org, url, events = new[] { "budget.threshold_crossed" } }))
+            .JsonAsync(System.Net.HttpStatusCode.Created)).GetProperty("id").GetString()!;
+
+    private static string Token(HttpClient client) => client.DefaultRequestHeaders.Authorization!.Parameter!;
+
+    private static async Task ScheduledAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        for (var clock = Stopwatch.StartNew(); ; await Task.Delay(50))
+        {
+            await using var command = new NpgsqlCommand("select count(*) from wolverine.wolverine_incoming_envelopes where status = 'Scheduled'", connection);
+            if ((long)(await command.ExecuteScalarAsync())! > 0) return;
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "no retry was scheduled");
+        }
+    }
+}
