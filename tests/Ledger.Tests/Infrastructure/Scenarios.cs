@@ -78,6 +78,21 @@ public sealed class Scenarios(LedgerApp app)
             occurred_at = at,
         };
 
+    /// <summary>A usage record without cost_usd, for Ledger to price from the organization's model prices.</summary>
+    public static object UncostedUsageRecord(string requestId, string model, long input, long output, string user = "tenant_acme",
+        DateTimeOffset? at = null) =>
+        new { request_id = requestId, key_id = "key_prod_1", user, model, input_tokens = input, output_tokens = output, status = "success", occurred_at = at };
+
+    /// <summary>PUT /api/model-prices: prices as (model, input, output) per million tokens, and models whose own price to remove.</summary>
+    public static async Task<HttpResponseMessage> PutModelPricesAsync(HttpClient client, Guid org,
+        (string Model, decimal Input, decimal Output)[]? prices = null, string[]? remove = null) =>
+        await client.PutAsJsonAsync("/api/model-prices", new
+        {
+            organization_id = org,
+            prices = prices?.Select(p => new { model = p.Model, input_usd_per_million = p.Input, output_usd_per_million = p.Output }),
+            remove,
+        });
+
     public static async Task<HttpResponseMessage> PostUsageAsync(HttpClient ingest, params object[] records) =>
         await ingest.PostAsJsonAsync("/v1/usage", records.Length == 1 ? records[0] : records);
 

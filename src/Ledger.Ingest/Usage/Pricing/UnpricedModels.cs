@@ -17,7 +17,7 @@ public static class UnpricedModels
         var command = new NpgsqlCommand(
             $"""
             insert into {UnpricedModelsTable.Name} as t (organization_id, model, requests, last_seen_at)
-            select * from unnest($1::uuid[], $2::text[], $3::bigint[], $4::timestamptz[]) order by 1, 2 collate "C"
+            select o, m, n, at from unnest($1::uuid[], $2::text[], $3::bigint[], $4::timestamptz[]) as u(o, m, n, at) order by o, m collate "C"
             on conflict (organization_id, model) do update
                 set requests = t.requests + excluded.requests, last_seen_at = greatest(t.last_seen_at, excluded.last_seen_at)
             """, connection, tx);
