@@ -1,7 +1,11 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Ledger.Api.Organizations.Creating;
+using Ledger.Domain.Usage;
+using Marten;
 
 namespace Ledger.Tests.Infrastructure;
 
@@ -46,6 +50,18 @@ public sealed class Scenarios(LedgerApp app)
         var body = new Dictionary<string, object?> { ["organization_id"] = org, ["end_user_id"] = endUserId };
         foreach (var p in fields?.GetType().GetProperties() ?? []) body[p.Name] = p.GetValue(fields);
         return await client.PutAsJsonAsync("/api/end-users/overrides", body);
+    }
+
+    /// <summary>A consumer's row as GET /api/consumers lists it (its requests, tokens and total_spend).</summary>
+    public static async Task<JsonElement> ConsumerAsync(TestOrganization org, string endUserId) =>
+        (await (await org.Owner.GetAsync($"/api/consumers?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK))
+            .GetProperty("consumers").EnumerateArray().Single(r => r.GetProperty("end_user_id").GetString() == endUserId);
+
+    /// <summary>The organization's stored usage events, for what no read shows (team, provider, latency, cost source).</summary>
+    public async Task<IReadOnlyList<UsageSettled>> StoredUsageAsync(TestOrganization org)
+    {
+        await using var session = app.Store.QuerySession();
+        return await session.Events.QueryRawEventDataOnly<UsageSettled>().Where(u => u.OrganizationId == org.Id).ToListAsync();
     }
 
     /// <summary>Waits until the async projections (the audit trail) have caught up with every event.</summary>

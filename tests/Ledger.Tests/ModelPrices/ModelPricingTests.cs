@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Ledger.Domain.Usage;
 using Ledger.Tests.Infrastructure;
-using Marten;
 using static Ledger.Tests.Infrastructure.Scenarios;
 
 namespace Ledger.Tests.ModelPrices;
@@ -103,7 +102,7 @@ public sealed class ModelPricingTests(LedgerApp app)
         Assert.Equal("acme-finetune-7b", model.GetProperty("model").GetString());
         Assert.Equal(3, model.GetProperty("requests").GetInt64());
         Assert.Equal(last.ToUnixTimeMilliseconds(), model.GetProperty("last_seen_at").GetDateTimeOffset().ToUnixTimeMilliseconds());
-        var stored = await StoredAsync(org);
+        var stored = await app.Scenarios.StoredUsageAsync(org);
         Assert.Equal([CostSource.Unpriced, CostSource.Unpriced, CostSource.Unpriced],
             stored.Where(u => u.Model == "acme-finetune-7b").Select(u => u.CostSource));
         Assert.Equal(CostSource.PriceTable, stored.Single(u => u.Model == "gpt-4o").CostSource);
@@ -144,17 +143,7 @@ public sealed class ModelPricingTests(LedgerApp app)
     private static async Task<decimal> SpendAsync(TestOrganization org, string endUserId) =>
         (await ConsumerAsync(org, endUserId)).GetProperty("total_spend").GetDecimal();
 
-    private static async Task<JsonElement> ConsumerAsync(TestOrganization org, string endUserId) =>
-        (await (await org.Owner.GetAsync($"/api/consumers?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK))
-            .GetProperty("consumers").EnumerateArray().Single(r => r.GetProperty("end_user_id").GetString() == endUserId);
-
     private static async Task<List<JsonElement>> UnpricedAsync(TestOrganization org) =>
         [.. (await (await org.Owner.GetAsync($"/api/model-prices/unpriced?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK))
             .GetProperty("models").EnumerateArray()];
-
-    private async Task<IReadOnlyList<UsageSettled>> StoredAsync(TestOrganization org)
-    {
-        await using var session = app.Store.QuerySession();
-        return await session.Events.QueryRawEventDataOnly<UsageSettled>().Where(u => u.OrganizationId == org.Id).ToListAsync();
-    }
 }
