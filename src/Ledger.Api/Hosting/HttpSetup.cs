@@ -18,6 +18,9 @@ using Ledger.Api.Consumers.Tagging;
 using Ledger.Api.Keys.Limiting;
 using Ledger.Api.Keys.Listing;
 using Ledger.Api.Keys.Registering;
+using Ledger.Api.ModelPrices.Listing;
+using Ledger.Api.ModelPrices.Setting;
+using Ledger.Api.ModelPrices.Unpriced;
 using Ledger.Api.OrganizationUsage.GettingTotals;
 using Ledger.Api.Teams.Limiting;
 using Ledger.Api.Usage.LiteLlm;
@@ -112,5 +115,9 @@ public static class HttpSetup
         webhooks.MapDeleteWebhook();
         webhooks.MapListDeliveries();
         webhooks.MapRetryDelivery();
+        var prices = app.MapGroup("").WithTags("Model prices");
+        prices.MapGetModelPrices();
+        prices.MapPutModelPrices();
+        prices.MapUnpricedModels();
     }
 }
