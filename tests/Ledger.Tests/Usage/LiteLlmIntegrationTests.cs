@@ -33,6 +33,17 @@ public sealed class LiteLlmIntegrationTests(LedgerApp app)
     }
 
     [Fact]
+    public async Task a_payload_litellm_could_not_price_is_priced_from_the_model_price_table()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+
+        // gpt-4o ships at 2.50 per million input tokens and 10 per million output tokens (docs/model-prices.md).
+        await PostAsync(org, ArrayBody(Payload("unpriced-1", prompt: 1_000_000, completion: 500_000, cost: null)));
+
+        Assert.Equal(7.5m, (await ConsumerAsync(org, "tenant_acme")).GetProperty("total_spend").GetDecimal());
+    }
+
+    [Fact]
     public async Task ndjson_and_single_payloads_settle_as_the_array_does_whatever_the_content_type()
     {
         var org = await app.Scenarios.OrganizationAsync();
