@@ -21,6 +21,7 @@ using Ledger.Api.Keys.Registering;
 using Ledger.Api.OrganizationUsage.GettingTotals;
 using Ledger.Api.Teams.Limiting;
 using Ledger.Api.Usage.LiteLlm;
+using Ledger.Api.Usage.Otlp;
 using Ledger.Api.Usage.Settling;
 using Ledger.Api.Validation;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -73,6 +74,7 @@ public static class HttpSetup
         gateway.MapAdmit();
         gateway.MapSettleUsage();
         gateway.MapLiteLlmUsage();
+        gateway.MapOtlpTraces();
         var consumers = app.MapGroup("").WithTags("Consumers");
         consumers.MapListConsumers();
         consumers.MapConsumerSummary();
