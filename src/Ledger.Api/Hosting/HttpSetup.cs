@@ -58,7 +58,8 @@ public static class HttpSetup
         ValidationFilter.UseWireNames();
         services.Scan(scan => scan.FromAssemblyOf<Program>()
             .AddClasses(c => c.AssignableTo(typeof(IValidator<>))).AsImplementedInterfaces().WithSingletonLifetime()
-            .AddClasses(c => c.Where(t => ServiceSuffixes.Any(s => t.Name.EndsWith(s, StringComparison.Ordinal)))).AsSelf().WithSingletonLifetime());
+            // Ledger's own namespaces only: the generated OTLP messages have an InstrumentationScope.
+            .AddClasses(c => c.InNamespaces("Ledger").Where(t => ServiceSuffixes.Any(s => t.Name.EndsWith(s, StringComparison.Ordinal)))).AsSelf().WithSingletonLifetime());
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return services;
     }
