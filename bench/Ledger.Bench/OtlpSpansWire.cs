@@ -27,14 +27,23 @@ public static class OtlpSpansWire
             var end = start + (ulong)(u.LatencyMs ?? 0) * 1_000_000;
             scope.Spans.Add(new Span
             {
-                TraceId = trace, SpanId = server, Name = "POST /v1/chat/completions", Kind = Span.Types.SpanKind.Server,
-                StartTimeUnixNano = start, EndTimeUnixNano = end + 200_000,
+                TraceId = trace,
+                SpanId = server,
+                Name = "POST /v1/chat/completions",
+                Kind = Span.Types.SpanKind.Server,
+                StartTimeUnixNano = start,
+                EndTimeUnixNano = end + 200_000,
                 Attributes = { Text("http.request.method", "POST"), Text("url.path", "/v1/chat/completions"), Number("http.response.status_code", 200) },
             });
             scope.Spans.Add(new Span
             {
-                TraceId = trace, SpanId = Id(u.RequestId), ParentSpanId = server, Name = $"chat {u.Model}", Kind = Span.Types.SpanKind.Client,
-                StartTimeUnixNano = start, EndTimeUnixNano = end,
+                TraceId = trace,
+                SpanId = Id(u.RequestId),
+                ParentSpanId = server,
+                Name = $"chat {u.Model}",
+                Kind = Span.Types.SpanKind.Client,
+                StartTimeUnixNano = start,
+                EndTimeUnixNano = end,
                 Status = new Status { Code = u.Status == UsageStatus.Success ? Status.Types.StatusCode.Unset : Status.Types.StatusCode.Error },
                 Attributes =
                 {
