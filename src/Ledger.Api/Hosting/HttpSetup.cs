@@ -24,6 +24,7 @@ using Ledger.Api.ModelPrices.Unpriced;
 using Ledger.Api.OrganizationUsage.GettingTotals;
 using Ledger.Api.Teams.Limiting;
 using Ledger.Api.Usage.LiteLlm;
+using Ledger.Api.Usage.Otlp;
 using Ledger.Api.Usage.Settling;
 using Ledger.Api.Validation;
 using Ledger.Api.Webhooks.Deleting;
@@ -64,7 +65,8 @@ public static class HttpSetup
         ValidationFilter.UseWireNames();
         services.Scan(scan => scan.FromAssemblyOf<Program>()
             .AddClasses(c => c.AssignableTo(typeof(IValidator<>))).AsImplementedInterfaces().WithSingletonLifetime()
-            .AddClasses(c => c.Where(t => ServiceSuffixes.Any(s => t.Name.EndsWith(s, StringComparison.Ordinal)))).AsSelf().WithSingletonLifetime());
+            // Ledger's own namespaces only: the generated OTLP messages have an InstrumentationScope.
+            .AddClasses(c => c.InNamespaces("Ledger").Where(t => ServiceSuffixes.Any(s => t.Name.EndsWith(s, StringComparison.Ordinal)))).AsSelf().WithSingletonLifetime());
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return services;
     }
@@ -80,6 +82,7 @@ public static class HttpSetup
         gateway.MapAdmit();
         gateway.MapSettleUsage();
         gateway.MapLiteLlmUsage();
+        gateway.MapOtlpTraces();
         var consumers = app.MapGroup("").WithTags("Consumers");
         consumers.MapListConsumers();
         consumers.MapConsumerSummary();
