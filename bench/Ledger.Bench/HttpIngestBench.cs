@@ -17,7 +17,7 @@ public static class HttpIngestBench
 {
     internal const string Url = "http://127.0.0.1:5181";
 
-    /// <summary><paramref name="format"/> "litellm" also posts the same usage as LiteLLM batches, after the native run.</summary>
+    /// <summary><paramref name="format"/> "litellm" (LiteLLM batches) or "otlp" (OTLP/HTTP protobuf exports) also posts the same usage so, after the native run.</summary>
     public static async Task<int> RunAsync(BenchArgs args, string format = "native")
     {
         Console.WriteLine($"machine: {BenchArgs.Machine}");
@@ -31,12 +31,17 @@ public static class HttpIngestBench
             await WaitReadyAsync(http);
 
             var run = Guid.NewGuid().ToString("N")[..8];
-            var native = await MeasureAsync(http, args, api, "/v1/usage", org, "native" + run, UsageGenerator.Wire);
+            var native = await MeasureAsync(http, args, api, "/v1/usage", org, "native" + run, Json(UsageGenerator.Wire));
             Console.WriteLine($"http ingest: {native:F0} events/s ({args.Events / args.BatchSize} posts of {args.BatchSize})");
             if (format == "litellm")
             {
-                var litellm = await MeasureAsync(http, args, api, "/v1/integrations/litellm", org, "litellm" + run, LiteLlmWire.Payload);
+                var litellm = await MeasureAsync(http, args, api, "/v1/integrations/litellm", org, "litellm" + run, Json(LiteLlmWire.Payload));
                 Console.WriteLine($"http ingest, LiteLLM json_array: {litellm:F0} events/s ({litellm / native:F2} x native; target >= 0.7)");
+            }
+            if (format == "otlp")
+            {
+                var otlp = await MeasureAsync(http, args, api, "/v1/traces", org, "otlp" + run, OtlpSpansWire.Export, "application/x-protobuf", 200);
+                Console.WriteLine($"http ingest, OTLP protobuf: {otlp:F0} GenAI spans/s ({otlp / native:F2} x native; target >= 0.7)");
             }
             return 0;
         }
@@ -47,25 +52,26 @@ public static class HttpIngestBench
     }
 
     /// <summary>Posts generated usage in one wire shape after an untimed warm-up; the events per second.</summary>
-    private static async Task<double> MeasureAsync(
-        HttpClient http, BenchArgs args, Process api, string path, Guid org, string run, Func<UsageSettled, object> wire)
+    private static async Task<double> MeasureAsync(HttpClient http, BenchArgs args, Process api, string path, Guid org, string run,
+        Func<IEnumerable<UsageSettled>, byte[]> encode, string contentType = "application/json", int answered = 202)
     {
         List<byte[]> Bodies(string prefix, int posts) => Enumerable.Range(0, posts)
-            .Select(b => JsonSerializer.SerializeToUtf8Bytes(UsageGenerator
-                .Batch(org, prefix, b * args.BatchSize, args.BatchSize, args.Consumers, DateTimeOffset.UtcNow)
-                .Select(wire)))
+            .Select(b => encode(UsageGenerator.Batch(org, prefix, b * args.BatchSize, args.BatchSize, args.Consumers, DateTimeOffset.UtcNow)))
             .ToList();
         var bodies = Bodies(run, args.Events / args.BatchSize);
-        await Drive.ConcurrentlyAsync(Bodies("warm" + run, Drive.WarmupPosts), args.Concurrency, b => PostAsync(http, path, b));
+        await Drive.ConcurrentlyAsync(Bodies("warm" + run, Drive.WarmupPosts), args.Concurrency, b => PostAsync(http, path, b, contentType, answered));
 
         var (apiCpu, selfCpu) = (CpuOf(api), CpuOf(Process.GetCurrentProcess()));
         var sw = Stopwatch.StartNew();
-        await Drive.ConcurrentlyAsync(bodies, args.Concurrency, b => PostAsync(http, path, b));
+        await Drive.ConcurrentlyAsync(bodies, args.Concurrency, b => PostAsync(http, path, b, contentType, answered));
         var wall = sw.Elapsed.TotalSeconds;
         Console.WriteLine($"{path}: {bodies.Sum(b => b.Length) / bodies.Count / 1024} KiB a post; cpu over the run: api {(CpuOf(api) - apiCpu) / wall:P0}, " +
             $"load generator {(CpuOf(Process.GetCurrentProcess()) - selfCpu) / wall:P0} of one core ({Environment.ProcessorCount} cores; PostgreSQL has the rest)");
         return bodies.Count * args.BatchSize / wall;
     }
+
+    private static Func<IEnumerable<UsageSettled>, byte[]> Json(Func<UsageSettled, object> wire) =>
+        batch => JsonSerializer.SerializeToUtf8Bytes(batch.Select(wire));
 
     /// <summary>CPU seconds the whole machine has been busy (all processes, all cores), from /proc/stat; 0 where there is none.</summary>
     internal static double MachineCpu()
@@ -82,12 +88,12 @@ public static class HttpIngestBench
         return process.TotalProcessorTime.TotalSeconds;
     }
 
-    private static async Task PostAsync(HttpClient http, string path, byte[] body)
+    private static async Task PostAsync(HttpClient http, string path, byte[] body, string contentType, int answered)
     {
         using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         using var response = await http.PostAsync(path, content);
-        if ((int)response.StatusCode != 202)
+        if ((int)response.StatusCode != answered)
             throw new InvalidOperationException($"POST {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ledger.Domain.Usage;
 using Ledger.Ingest.Usage.Settling;
 using Ledger.Projections.Consumers;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,22 +38,33 @@ public static class IngestBench
         var copy = await CopyBaseline.RowsPerSecondAsync(db, args.Events);
         Console.WriteLine($"copy baseline: {copy:F0} rows/s");
 
+        // With the gateway's costs, then without (priced in the write path: half the generator's models
+        // have a shipped price, half count as unpriced), then with costs again, so drift shows.
+        var (costed, a1) = await MeasureAsync(queue, args, org, u => u);
+        var (uncosted, a2) = await MeasureAsync(queue, args, org, u => u with { CostUsd = 0m, CostSource = CostSource.Unpriced });
+        var (costedAgain, a3) = await MeasureAsync(queue, args, org, u => u);
+        Console.WriteLine($"transactions: {queue.Grouping.Transactions - grouping.Transactions} for {queue.Grouping.Items - grouping.Items} posts");
+
+        await VerifyTotalsAsync(db, org, a1 + a2 + a3);
+        await host.StopAsync();
+        Console.WriteLine($"ingest: {costed:F0} events/s, copy: {copy:F0} rows/s, ratio: {costed / copy:F2}");
+        Console.WriteLine($"ingest without costs (priced by Ledger): {uncosted:F0} events/s, {uncosted / costed:F2} x with costs; with costs again: {costedAgain:F0} events/s");
+        return 0;
+    }
+
+    /// <summary>Ledger's write path storing the generated usage, shaped by <paramref name="shape"/>, from concurrent submitters: events per second, and the events attributed to a consumer.</summary>
+    private static async Task<(double Rate, long Attributed)> MeasureAsync(UsageIngestQueue queue, BenchArgs args, Guid org, Func<UsageSettled, UsageSettled> shape)
+    {
         var run = Guid.NewGuid().ToString("N")[..8];
         var posts = Enumerable.Range(0, args.Events / args.BatchSize)
-            .Select(b => UsageGenerator.Batch(org, run, b * args.BatchSize, args.BatchSize, args.Consumers, DateTimeOffset.UtcNow))
+            .Select(b => UsageGenerator.Batch(org, run, b * args.BatchSize, args.BatchSize, args.Consumers, DateTimeOffset.UtcNow).Select(shape).ToList())
             .ToList();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         await Drive.ConcurrentlyAsync(posts, args.Concurrency, post => queue.SubmitAsync(post, default));
-        var ingest = posts.Sum(p => p.Count) / sw.Elapsed.TotalSeconds;
         var used = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / sw.Elapsed.TotalSeconds;
         Console.WriteLine($"cpu over the run: Ledger {used:P0} of one core ({Environment.ProcessorCount} cores; PostgreSQL has the rest)");
-        Console.WriteLine($"transactions: {queue.Grouping.Transactions - grouping.Transactions} for {queue.Grouping.Items - grouping.Items} posts");
-
-        await VerifyTotalsAsync(db, org, posts.Sum(p => p.Count(u => u.EndUserId is not null)));
-        await host.StopAsync();
-        Console.WriteLine($"ingest: {ingest:F0} events/s, copy: {copy:F0} rows/s, ratio: {ingest / copy:F2}");
-        return 0;
+        return (posts.Sum(p => p.Count) / sw.Elapsed.TotalSeconds, posts.Sum(p => p.Count(u => u.EndUserId is not null)));
     }
 
     /// <summary>The benchmark only counts if the consumer aggregates are consistent with what was stored.</summary>

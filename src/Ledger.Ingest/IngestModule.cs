@@ -3,6 +3,7 @@ using Ledger.Ingest.Admissions;
 using Ledger.Ingest.Admissions.Leases;
 using Ledger.Ingest.Meters;
 using Ledger.Ingest.Usage;
+using Ledger.Ingest.Usage.Pricing;
 using Ledger.Ingest.Usage.Settling;
 using Marten;
 using Microsoft.Extensions.Configuration;
@@ -50,6 +51,7 @@ public static class IngestModule
     {
         opts.Storage.ExtendedSchemaObjects.Add(RequestRegistryTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(ConsumerRegistryTable.Definition());
+        opts.Storage.ExtendedSchemaObjects.Add(UnpricedModelsTable.Definition());
         opts.Storage.ExtendedSchemaObjects.AddRange(ScopeMeterTables.Definitions());
         opts.Storage.ExtendedSchemaObjects.AddRange(AdmissionTables.Definitions());
     }

@@ -11,6 +11,7 @@ using Ledger.Projections.DailyActivity;
 using Ledger.Projections.Failures;
 using Ledger.Projections.Keys;
 using Ledger.Projections.Members;
+using Ledger.Projections.ModelPrices;
 using Ledger.Projections.Organizations;
 using Ledger.Projections.OrganizationUsage;
 using Ledger.Projections.Rebuilds;
@@ -51,6 +52,7 @@ public static class LedgerStore
         opts.Storage.ExtendedSchemaObjects.Add(ConsumerOverridesTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(AuditLogTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(ScopeLimitsTable.Definition());
+        opts.Storage.ExtendedSchemaObjects.Add(ModelPricesTable.Definition());
         opts.Storage.ExtendedSchemaObjects.AddRange(DailyActivityTables.Definitions());
         opts.Storage.ExtendedSchemaObjects.Add(SpendLogTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(RebuildRequestsTable.Definition());
@@ -79,6 +81,8 @@ public static class LedgerStore
             o => o.DeleteDataInTableOnTeardown(ConsumerOverridesTable.Name));
         opts.Projections.Add(new ScopeLimitsProjection(), ProjectionLifecycle.Inline, ScopeLimitsProjection.ProjectionName,
             o => o.DeleteDataInTableOnTeardown(ScopeLimitsTable.Name));
+        opts.Projections.Add(new ModelPricesProjection(), ProjectionLifecycle.Inline, ModelPricesProjection.ProjectionName,
+            o => o.DeleteDataInTableOnTeardown(ModelPricesTable.Name));
         opts.Projections.Add(new AuditTrailProjection(), ProjectionLifecycle.Async,
             o => EmptiedOnRebuild(o, AuditTrailProjection.ProjectionName));
         // The set-based projections fold a page of events in memory and write each row once per page:

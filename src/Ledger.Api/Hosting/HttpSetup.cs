@@ -18,9 +18,13 @@ using Ledger.Api.Consumers.Tagging;
 using Ledger.Api.Keys.Limiting;
 using Ledger.Api.Keys.Listing;
 using Ledger.Api.Keys.Registering;
+using Ledger.Api.ModelPrices.Listing;
+using Ledger.Api.ModelPrices.Setting;
+using Ledger.Api.ModelPrices.Unpriced;
 using Ledger.Api.OrganizationUsage.GettingTotals;
 using Ledger.Api.Teams.Limiting;
 using Ledger.Api.Usage.LiteLlm;
+using Ledger.Api.Usage.Otlp;
 using Ledger.Api.Usage.Settling;
 using Ledger.Api.Validation;
 using Ledger.Api.Webhooks.Deleting;
@@ -61,7 +65,8 @@ public static class HttpSetup
         ValidationFilter.UseWireNames();
         services.Scan(scan => scan.FromAssemblyOf<Program>()
             .AddClasses(c => c.AssignableTo(typeof(IValidator<>))).AsImplementedInterfaces().WithSingletonLifetime()
-            .AddClasses(c => c.Where(t => ServiceSuffixes.Any(s => t.Name.EndsWith(s, StringComparison.Ordinal)))).AsSelf().WithSingletonLifetime());
+            // Ledger's own namespaces only: the generated OTLP messages have an InstrumentationScope.
+            .AddClasses(c => c.InNamespaces("Ledger").Where(t => ServiceSuffixes.Any(s => t.Name.EndsWith(s, StringComparison.Ordinal)))).AsSelf().WithSingletonLifetime());
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return services;
     }
@@ -77,6 +82,7 @@ public static class HttpSetup
         gateway.MapAdmit();
         gateway.MapSettleUsage();
         gateway.MapLiteLlmUsage();
+        gateway.MapOtlpTraces();
         var consumers = app.MapGroup("").WithTags("Consumers");
         consumers.MapListConsumers();
         consumers.MapConsumerSummary();
@@ -112,5 +118,9 @@ public static class HttpSetup
         webhooks.MapDeleteWebhook();
         webhooks.MapListDeliveries();
         webhooks.MapRetryDelivery();
+        var prices = app.MapGroup("").WithTags("Model prices");
+        prices.MapGetModelPrices();
+        prices.MapPutModelPrices();
+        prices.MapUnpricedModels();
     }
 }

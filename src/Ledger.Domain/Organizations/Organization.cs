@@ -3,14 +3,15 @@ using Ledger.Domain.Access;
 using Ledger.Domain.Admissions;
 using Ledger.Domain.Consumers;
 using Ledger.Domain.Keys;
+using Ledger.Domain.ModelPrices;
 using Ledger.Domain.Teams;
 
 namespace Ledger.Domain.Organizations;
 
 /// <summary>
 /// The organization aggregate: who its members are, which tokens are live, which keys are
-/// registered, and the caps set on keys, teams and as consumer defaults. Folded from the
-/// organization stream, which holds every membership, token, key and cap event, so changes to
+/// registered, the caps set on keys, teams and as consumer defaults, and its own model prices.
+/// Folded from the organization stream, which holds every membership, token, key, cap and price event, so changes to
 /// them are decided against one consistent state.
 /// </summary>
 public sealed record Organization(
@@ -25,6 +26,9 @@ public sealed record Organization(
     public ImmutableDictionary<string, RateLimits> TeamLimits { get; init; } = ImmutableDictionary.Create<string, RateLimits>(StringComparer.Ordinal);
 
     public ConsumerLimits ConsumerDefaults { get; init; } = ConsumerLimits.None;
+
+    /// <summary>The organization's own model prices, by model; the shipped defaults apply to the others.</summary>
+    public ImmutableDictionary<string, ModelPrice> ModelPrices { get; init; } = ImmutableDictionary.Create<string, ModelPrice>(StringComparer.Ordinal);
 
     public sealed record Token(string Hash, string? UserId);
 
@@ -52,6 +56,9 @@ public sealed record Organization(
     public Organization Apply(TeamLimitsChanged e) => this with { TeamLimits = TeamLimits.SetItem(e.TeamId, e.After) };
 
     public Organization Apply(ConsumerDefaultsChanged e) => this with { ConsumerDefaults = e.After };
+
+    public Organization Apply(ModelPriceChanged e) =>
+        this with { ModelPrices = e.After is { } price ? ModelPrices.SetItem(e.Model, price) : ModelPrices.Remove(e.Model) };
 
     public RateLimits KeyLimitsOf(string keyId) => KeyLimits.GetValueOrDefault(keyId, RateLimits.None);
 

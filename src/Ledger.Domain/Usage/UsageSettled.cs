@@ -6,6 +6,8 @@ namespace Ledger.Domain.Usage;
 /// What one gateway request used. <see cref="EndUserId"/> is the consumer it is attributed to, or
 /// null when the gateway named none (or a reserved identifier): such usage counts for the org only.
 /// <see cref="OccurredAt"/> is when the gateway says the request happened, not when it was recorded.
+/// <see cref="CostSource"/> is null when the gateway gave the cost (so for every event stored before
+/// Ledger priced usage), else where Ledger took it from.
 /// </summary>
 public sealed record UsageSettled(
     Guid OrganizationId,
@@ -24,4 +26,6 @@ public sealed record UsageSettled(
 {
     /// <summary>What the request cost under the money rule (<see cref="Usd"/>): what every fold counts, for events stored before it too.</summary>
     public decimal Cost() => Usd.Round(CostUsd);
+
+    public CostSource? CostSource { get; init; }
 }

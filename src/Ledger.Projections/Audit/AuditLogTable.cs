@@ -4,8 +4,8 @@ using Weasel.Postgresql.Tables;
 namespace Ledger.Projections.Audit;
 
 /// <summary>
-/// The audit trail: one row per audited change to a consumer, a key's or team's caps, or the
-/// organization's consumer defaults, keyed by the event's id so that replaying an event
+/// The audit trail: one row per audited change to a consumer, a key's or team's caps, the
+/// organization's consumer defaults or a model's price, keyed by the event's id so that replaying an event
 /// never duplicates its entry. Readers see only the last 90 days (<see cref="RetentionWindow"/>).
 /// </summary>
 public static class AuditLogTable
@@ -20,10 +20,11 @@ public static class AuditLogTable
         table.AddColumn("at", "timestamptz").NotNull();
         table.AddColumn<string>("actor").NotNull();
         table.AddColumn<string>("action").NotNull();
-        // The subject: a consumer, a key or a team; none for the organization's consumer defaults.
+        // The subject: a consumer, a key, a team or a model; none for the organization's consumer defaults.
         table.AddColumn<string>("end_user_id");
         table.AddColumn<string>("key_id");
         table.AddColumn<string>("team_id");
+        table.AddColumn<string>("model");
         table.AddColumn("tag", "text");
         table.AddColumn("before", "jsonb");
         table.AddColumn("after", "jsonb");

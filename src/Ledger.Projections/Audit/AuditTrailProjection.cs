@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using Ledger.Domain.Consumers;
 using Ledger.Domain.Keys;
+using Ledger.Domain.ModelPrices;
 using Ledger.Domain.Teams;
 using Marten;
 using Marten.Events.Projections;
@@ -8,8 +9,8 @@ using Marten.Events.Projections;
 namespace Ledger.Projections.Audit;
 
 /// <summary>
-/// Async projection of who changed what about a consumer, a key's or team's caps, or the
-/// organization's consumer defaults, into <see cref="AuditLogTable"/>. An
+/// Async projection of who changed what about a consumer, a key's or team's caps, the
+/// organization's consumer defaults or its model prices, into <see cref="AuditLogTable"/>. An
 /// entry's time is the time the event records, so replaying history reproduces it exactly.
 /// </summary>
 public sealed partial class AuditTrailProjection : EventProjection
@@ -27,6 +28,7 @@ public sealed partial class AuditTrailProjection : EventProjection
         IncludeType<KeyLimitsChanged>();
         IncludeType<TeamLimitsChanged>();
         IncludeType<ConsumerDefaultsChanged>();
+        IncludeType<ModelPriceChanged>();
     }
 
     public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
@@ -63,6 +65,11 @@ public sealed partial class AuditTrailProjection : EventProjection
                 Insert(operations, e, d.OrganizationId, d.ChangedAt, d.Actor, "consumer_defaults_changed", null,
                     before: AuditJson.Of(d.Before), after: AuditJson.Of(d.After));
                 break;
+            // No price of its own before or after reads as none: the shipped default applied.
+            case ModelPriceChanged p:
+                Insert(operations, e, p.OrganizationId, p.ChangedAt, p.Actor, "model_price_changed", null, model: p.Model,
+                    before: AuditJson.Of(p.Before), after: AuditJson.Of(p.After));
+                break;
         }
         return ValueTask.CompletedTask;
     }
@@ -70,11 +77,11 @@ public sealed partial class AuditTrailProjection : EventProjection
     private static void Insert(
         IDocumentOperations operations, IEvent e, Guid organizationId, DateTimeOffset at, string actor, string action,
         string? endUserId, string? tag = null, string? before = null, string? after = null, string? notes = null,
-        string? keyId = null, string? teamId = null) =>
+        string? keyId = null, string? teamId = null, string? model = null) =>
         operations.QueueSqlCommand(
             $"""
-            insert into {AuditLogTable.Name} (id, organization_id, at, actor, action, end_user_id, key_id, team_id, tag, before, after, notes, seq)
-            values (?, ?, ?, ?, ?, ?::text, ?::text, ?::text, ?::text, ?::jsonb, ?::jsonb, ?::text, ?) on conflict (id) do nothing
+            insert into {AuditLogTable.Name} (id, organization_id, at, actor, action, end_user_id, key_id, team_id, model, tag, before, after, notes, seq)
+            values (?, ?, ?, ?, ?, ?::text, ?::text, ?::text, ?::text, ?::text, ?::jsonb, ?::jsonb, ?::text, ?) on conflict (id) do nothing
             """,
-            e.Id, organizationId, at.ToUniversalTime(), actor, action, endUserId!, keyId!, teamId!, tag!, before!, after!, notes!, e.Sequence);
+            e.Id, organizationId, at.ToUniversalTime(), actor, action, endUserId!, keyId!, teamId!, model!, tag!, before!, after!, notes!, e.Sequence);
 }

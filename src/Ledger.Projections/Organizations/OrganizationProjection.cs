@@ -1,6 +1,7 @@
 using Ledger.Domain.Access;
 using Ledger.Domain.Consumers;
 using Ledger.Domain.Keys;
+using Ledger.Domain.ModelPrices;
 using Ledger.Domain.Organizations;
 using Ledger.Domain.Teams;
 using Marten.Events.Aggregation;
@@ -32,4 +33,6 @@ public sealed partial class OrganizationProjection : SingleStreamProjection<Orga
     public Organization Apply(TeamLimitsChanged e, Organization org) => org.Apply(e);
 
     public Organization Apply(ConsumerDefaultsChanged e, Organization org) => org.Apply(e);
+
+    public Organization Apply(ModelPriceChanged e, Organization org) => org.Apply(e);
 }

@@ -30,6 +30,9 @@ public sealed class RoleTableTests(LedgerApp app)
         ("PUT", "/api/end-users/defaults", """{"organization_id":"ORG","rpm_limit":1}"""),
         ("GET", "/api/end-users/defaults?organization_id=ORG", null),
         ("GET", "/api/usage/totals?organization_id=ORG", null),
+        ("PUT", "/api/model-prices", """{"organization_id":"ORG","prices":[{"model":"gpt-4o","input_usd_per_million":1,"output_usd_per_million":1}]}"""),
+        ("GET", "/api/model-prices?organization_id=ORG", null),
+        ("GET", "/api/model-prices/unpriced?organization_id=ORG", null),
     ];
 
     public static TheoryData<string, string, string, string?> MembersAndViewersOnAdminEndpoints()
@@ -76,6 +79,7 @@ public sealed class RoleTableTests(LedgerApp app)
     [InlineData("DELETE", "/api/tokens/INGEST_TOKEN?organization_id=ORG", null)]
     [InlineData("PUT", "/api/keys/key_mia/limits", """{"organization_id":"ORG","rpm_limit":1}""")]
     [InlineData("PUT", "/api/end-users/defaults", """{"organization_id":"ORG","rpm_limit":1}""")]
+    [InlineData("PUT", "/api/model-prices", """{"organization_id":"ORG","remove":["gpt-4o"]}""")]
     public async Task the_ingest_token_is_refused_every_dashboard_endpoint_with_403(string method, string path, string? body)
     {
         var (org, _) = await OrganizationAsync();

@@ -20,9 +20,10 @@ public sealed class ApiDocsTests(LedgerApp app)
         Assert.Contains("/api/end-users/overrides", paths);
         Assert.Contains("/api/audit-log", paths);
         Assert.Contains("/api/webhooks/{id}/deliveries", paths);
+        Assert.Contains("/api/model-prices", paths);
         var tags = document.GetProperty("paths").EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject()).SelectMany(o => o.Value.GetProperty("tags").EnumerateArray()).Select(t => t.GetString()).ToHashSet();
-        Assert.Equal(["Activity", "Consumers", "Gateway", "Keys and teams", "Members and tokens", "Webhooks"], tags.Order());
+        Assert.Equal(["Activity", "Consumers", "Gateway", "Keys and teams", "Members and tokens", "Model prices", "Webhooks"], tags.Order());
         var usage = document.GetProperty("components").GetProperty("schemas").GetProperty("UsageRecord").GetProperty("properties");
         Assert.True(usage.TryGetProperty("cost_usd", out _), usage.ToString());
     }

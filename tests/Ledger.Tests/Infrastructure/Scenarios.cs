@@ -1,7 +1,11 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Ledger.Api.Organizations.Creating;
+using Ledger.Domain.Usage;
+using Marten;
 
 namespace Ledger.Tests.Infrastructure;
 
@@ -48,6 +52,18 @@ public sealed class Scenarios(LedgerApp app)
         return await client.PutAsJsonAsync("/api/end-users/overrides", body);
     }
 
+    /// <summary>A consumer's row as GET /api/consumers lists it (its requests, tokens and total_spend).</summary>
+    public static async Task<JsonElement> ConsumerAsync(TestOrganization org, string endUserId) =>
+        (await (await org.Owner.GetAsync($"/api/consumers?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK))
+            .GetProperty("consumers").EnumerateArray().Single(r => r.GetProperty("end_user_id").GetString() == endUserId);
+
+    /// <summary>The organization's stored usage events, for what no read shows (team, provider, latency, cost source).</summary>
+    public async Task<IReadOnlyList<UsageSettled>> StoredUsageAsync(TestOrganization org)
+    {
+        await using var session = app.Store.QuerySession();
+        return await session.Events.QueryRawEventDataOnly<UsageSettled>().Where(u => u.OrganizationId == org.Id).ToListAsync();
+    }
+
     /// <summary>Waits until the async projections (the audit trail) have caught up with every event.</summary>
     public async Task AsyncProjectionsCaughtUpAsync() =>
         await Marten.Events.TestingExtensions.WaitForNonStaleProjectionDataAsync(app.Store, TimeSpan.FromSeconds(30));
@@ -77,6 +93,21 @@ public sealed class Scenarios(LedgerApp app)
             latency_ms = 420,
             occurred_at = at,
         };
+
+    /// <summary>A usage record without cost_usd, for Ledger to price from the organization's model prices.</summary>
+    public static object UncostedUsageRecord(string requestId, string model, long input, long output, string user = "tenant_acme",
+        DateTimeOffset? at = null) =>
+        new { request_id = requestId, key_id = "key_prod_1", user, model, input_tokens = input, output_tokens = output, status = "success", occurred_at = at };
+
+    /// <summary>PUT /api/model-prices: prices as (model, input, output) per million tokens, and models whose own price to remove.</summary>
+    public static async Task<HttpResponseMessage> PutModelPricesAsync(HttpClient client, Guid org,
+        (string Model, decimal Input, decimal Output)[]? prices = null, string[]? remove = null) =>
+        await client.PutAsJsonAsync("/api/model-prices", new
+        {
+            organization_id = org,
+            prices = prices?.Select(p => new { model = p.Model, input_usd_per_million = p.Input, output_usd_per_million = p.Output }),
+            remove,
+        });
 
     public static async Task<HttpResponseMessage> PostUsageAsync(HttpClient ingest, params object[] records) =>
         await ingest.PostAsJsonAsync("/v1/usage", records.Length == 1 ? records[0] : records);

@@ -7,6 +7,7 @@ using Ledger.Projections.Consumers;
 using Ledger.Projections.ConsumerTags;
 using Ledger.Projections.Keys;
 using Ledger.Projections.Members;
+using Ledger.Projections.ModelPrices;
 using Ledger.Projections.OrganizationUsage;
 using Ledger.Tests.Infrastructure;
 using Marten;
@@ -24,6 +25,7 @@ public sealed class RebuildingReadModelsTests(LedgerApp app)
     [InlineData(OrganizationUsageProjection.ProjectionName, OrganizationUsageTable.Name)]
     [InlineData(ConsumerTagsProjection.ProjectionName, ConsumerTagsTable.Name)]
     [InlineData(ConsumerOverridesProjection.ProjectionName, ConsumerOverridesTable.Name)]
+    [InlineData(ModelPricesProjection.ProjectionName, ModelPricesTable.Name)]
     public async Task rebuilding_from_events_reproduces_the_live_rows(string projection, string table)
     {
         var org = await GivenHistoryAsync();
@@ -121,6 +123,8 @@ public sealed class RebuildingReadModelsTests(LedgerApp app)
         await PreRegisterAsync(org.Owner, org.Id, "tenant_3", rpm: 10).SucceededAsync();
         await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=tenant_3").SucceededAsync();
         await (await PostUsageAsync(org.Ingest, UsageRecord("r_back", "tenant_3", at: day.AddDays(3)))).JsonAsync(HttpStatusCode.Accepted);
+        await PutModelPricesAsync(org.Owner, org.Id, [("gpt-4o", 1m, 2m), ("acme-llm", 0.5m, 0.5m)]).SucceededAsync();
+        await PutModelPricesAsync(org.Owner, org.Id, [("gpt-4o", 3m, 4m)], remove: ["acme-llm"]).SucceededAsync();
         return org;
     }
 

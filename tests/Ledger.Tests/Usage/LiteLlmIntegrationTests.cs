@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Ledger.Domain.Usage;
 using Ledger.Tests.Infrastructure;
 using Marten;
 using static Ledger.Tests.Infrastructure.Scenarios;
@@ -31,6 +30,17 @@ public sealed class LiteLlmIntegrationTests(LedgerApp app)
         Assert.Equal(165, acme.GetProperty("total_tokens").GetInt64());
         Assert.Equal(0.250225m, acme.GetProperty("total_spend").GetDecimal());
         Assert.Equal(0.5m, (await ConsumerAsync(org, "tenant_globex")).GetProperty("total_spend").GetDecimal());
+    }
+
+    [Fact]
+    public async Task a_payload_litellm_could_not_price_is_priced_from_the_model_price_table()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+
+        // gpt-4o ships at 2.50 per million input tokens and 10 per million output tokens (docs/model-prices.md).
+        await PostAsync(org, ArrayBody(Payload("unpriced-1", prompt: 1_000_000, completion: 500_000, cost: null)));
+
+        Assert.Equal(7.5m, (await ConsumerAsync(org, "tenant_acme")).GetProperty("total_spend").GetDecimal());
     }
 
     [Fact]
@@ -65,7 +75,7 @@ public sealed class LiteLlmIntegrationTests(LedgerApp app)
         Assert.Equal(0.125m, row.GetProperty("cost_usd").GetDecimal());
         Assert.Equal("success", row.GetProperty("status").GetString());
         Assert.Equal(start.ToUnixTimeMilliseconds(), row.GetProperty("occurred_at").GetDateTimeOffset().ToUnixTimeMilliseconds());
-        var stored = Assert.Single(await StoredAsync(org));
+        var stored = Assert.Single(await app.Scenarios.StoredUsageAsync(org));
         Assert.Equal(("team-9", "azure", 1234), (stored.TeamId, stored.Provider, stored.LatencyMs));
     }
 
@@ -138,7 +148,7 @@ public sealed class LiteLlmIntegrationTests(LedgerApp app)
         var row = await ConsumerAsync(org, "tenant_acme");
         Assert.Equal(early, row.GetProperty("first_seen").GetDateTimeOffset());
         Assert.Equal(late.ToUnixTimeMilliseconds(), row.GetProperty("last_active").GetDateTimeOffset().ToUnixTimeMilliseconds());
-        Assert.Contains(2000, (await StoredAsync(org)).Select(u => u.LatencyMs));
+        Assert.Contains(2000, (await app.Scenarios.StoredUsageAsync(org)).Select(u => u.LatencyMs));
     }
 
     [Fact]
@@ -151,7 +161,7 @@ public sealed class LiteLlmIntegrationTests(LedgerApp app)
         await using var session = app.Store.QuerySession();
         var raw = await session.Events.QueryAllRawEvents().Where(e => e.EventTypeName == "usage_settled").ToListAsync();
         Assert.DoesNotContain(raw, e => JsonSerializer.Serialize(e.Data).Contains("must not keep", StringComparison.Ordinal));
-        Assert.Single(await StoredAsync(org));
+        Assert.Single(await app.Scenarios.StoredUsageAsync(org));
     }
 
     public static TheoryData<string, string> UnmappableRecords => new()
@@ -242,21 +252,10 @@ public sealed class LiteLlmIntegrationTests(LedgerApp app)
     private static async Task<JsonElement> PostAsync(TestOrganization org, string body, string type = "application/json") =>
         await (await PostRawAsync(org.Ingest, Path, body, type)).JsonAsync(HttpStatusCode.Accepted);
 
-    private static async Task<JsonElement> ConsumerAsync(TestOrganization org, string endUserId) =>
-        (await (await org.Owner.GetAsync($"/api/consumers?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK))
-            .GetProperty("consumers").EnumerateArray().Single(r => r.GetProperty("end_user_id").GetString() == endUserId);
-
     private async Task<List<JsonElement>> ActivityAsync(TestOrganization org)
     {
         await app.Scenarios.AsyncProjectionsCaughtUpAsync();
         return [.. (await (await org.Owner.GetAsync("/v1/activity")).JsonAsync(HttpStatusCode.OK)).GetProperty("data").EnumerateArray()];
-    }
-
-    /// <summary>What no read shows yet (team, provider, latency) is checked on the stored events.</summary>
-    private async Task<IReadOnlyList<UsageSettled>> StoredAsync(TestOrganization org)
-    {
-        await using var session = app.Store.QuerySession();
-        return await session.Events.QueryRawEventDataOnly<UsageSettled>().Where(u => u.OrganizationId == org.Id).ToListAsync();
     }
 
     private static async Task AssertNothingStored(TestOrganization org)

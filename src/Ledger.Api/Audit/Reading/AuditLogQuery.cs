@@ -11,7 +11,7 @@ public sealed class AuditLogQuery(NpgsqlDataSource dataSource, TimeProvider cloc
     public const int PageSize = 50;
 
     public sealed record Entry(
-        Guid Id, DateTimeOffset At, string Actor, string Action, string? EndUserId, string? KeyId, string? TeamId, string? Tag,
+        Guid Id, DateTimeOffset At, string Actor, string Action, string? EndUserId, string? KeyId, string? TeamId, string? Model, string? Tag,
         JsonElement? Before, JsonElement? After, string? Notes);
 
     public async Task<(IReadOnlyList<Entry> Entries, long Total)> RunAsync(
@@ -26,7 +26,7 @@ public sealed class AuditLogQuery(NpgsqlDataSource dataSource, TimeProvider cloc
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(SqlBatch.Command(
             $"""
-            select id, at, actor, action, end_user_id, key_id, team_id, tag, before::text, after::text, notes from {AuditLogTable.Name}
+            select id, at, actor, action, end_user_id, key_id, team_id, model, tag, before::text, after::text, notes from {AuditLogTable.Name}
             where {filter} order by at desc, seq desc limit {PageSize} offset $6
             """, organizationId, from, until, endUserId, actor, (page - 1) * PageSize));
         batch.BatchCommands.Add(SqlBatch.Command($"select count(*) from {AuditLogTable.Name} where {filter}",
@@ -36,7 +36,7 @@ public sealed class AuditLogQuery(NpgsqlDataSource dataSource, TimeProvider cloc
         await using var reader = await batch.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             entries.Add(new Entry(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3),
-                Text(reader, 4), Text(reader, 5), Text(reader, 6), Text(reader, 7), Json(reader, 8), Json(reader, 9), Text(reader, 10)));
+                Text(reader, 4), Text(reader, 5), Text(reader, 6), Text(reader, 7), Text(reader, 8), Json(reader, 9), Json(reader, 10), Text(reader, 11)));
         await reader.NextResultAsync(ct);
         await reader.ReadAsync(ct);
         return (entries, reader.GetInt64(0));

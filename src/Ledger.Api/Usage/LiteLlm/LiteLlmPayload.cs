@@ -47,7 +47,7 @@ public static class LiteLlmPayload
             Provider = provider,
             InputTokens = input,
             OutputTokens = output,
-            CostUsd = cost ?? 0m, // LiteLLM sends 0 when it could not price a request; null is read the same
+            CostUsd = cost, // null or absent: Ledger prices it from the model price table (docs/model-prices.md)
             Status = Status(status, path),
             LatencyMs = Latency(start, end, path),
             OccurredAt = start,

@@ -1,6 +1,5 @@
 using FluentValidation;
 using Ledger.Ingest;
-using Ledger.Ingest.Usage.Settling;
 using Microsoft.Extensions.Options;
 
 namespace Ledger.Api.Usage.Settling;
@@ -21,12 +20,8 @@ public abstract class UsageBatchValidator<T> : AbstractValidator<T> where T : IU
             if (post.Records.Count > options.Value.MaxRecordsPerPost) return;
             var now = clock.GetUtcNow();
             for (var i = 0; i < post.Records.Count; i++)
-                foreach (var (field, message) in UsageRecordRules.Problems(post.Records[i], now))
-                {
-                    var wire = post.WireName(field);
-                    context.AddFailure(Path(post.IsBatch ? $"records[{i}]" : "", wire),
-                        wire == field ? message : message.Replace($"'{field}'", $"'{wire}'", StringComparison.Ordinal));
-                }
+                foreach (var (field, message) in UsageBatchProblems.Of(post, post.Records[i], now))
+                    context.AddFailure(Path(post.IsBatch ? $"records[{i}]" : "", field), message);
         });
     }
 

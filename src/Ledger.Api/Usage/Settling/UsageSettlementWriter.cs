@@ -10,15 +10,20 @@ namespace Ledger.Api.Usage.Settling;
 
 /// <summary>
 /// The one write path of validated usage, whatever shape it was posted in (<c>POST /v1/usage</c>,
-/// <c>POST /v1/integrations/litellm</c>): records become events and go through the group commit.
+/// <c>POST /v1/integrations/litellm</c>, <c>POST /v1/traces</c>): records become events and go through the group commit.
 /// </summary>
 public sealed class UsageSettlementWriter(UsageIngestQueue queue, CapCrossings crossings, ReservedIdentifiers reserved, TimeProvider clock)
 {
     public sealed record Response(int Accepted, int Duplicates);
 
     /// <summary>Answers 202 only after the post's transaction committed; call only with validated records.</summary>
-    public async Task<IResult> SettleAsync(IReadOnlyList<UsageRecord?> records, ClaimsPrincipal user, CancellationToken ct)
+    public Task<IResult> SettleAsync(IReadOnlyList<UsageRecord?> records, ClaimsPrincipal user, CancellationToken ct) =>
+        SettleAsync(records, user, r => Results.Json(new Response(r.Accepted, r.Duplicates), statusCode: StatusCodes.Status202Accepted), ct);
+
+    /// <summary>As above, answered in the caller's own shape (OTLP answers with its own response message).</summary>
+    public async Task<IResult> SettleAsync(IReadOnlyList<UsageRecord?> records, ClaimsPrincipal user, Func<IngestResult, IResult> answer, CancellationToken ct)
     {
+        if (records.Count == 0) return answer(new IngestResult(0, 0));
         var org = user.OrganizationOf();
         var now = clock.GetUtcNow();
         var usage = records.Select(r => r!.ToEvent(org, reserved, now)).ToList();
@@ -28,7 +33,7 @@ public sealed class UsageSettlementWriter(UsageIngestQueue queue, CapCrossings c
             // Before the acknowledgement: no lease admits past a cap this usage reached (see CapCrossings).
             await crossings.SettledAsync(org, usage, ct);
             LedgerMeter.Settled(result.Accepted, result.Duplicates);
-            return Results.Json(new Response(result.Accepted, result.Duplicates), statusCode: StatusCodes.Status202Accepted);
+            return answer(result);
         }
         catch (IngestUnavailableException e)
         {

@@ -1,6 +1,7 @@
 using Ledger.Domain.Consumers;
 using Ledger.Domain.Usage;
 using Ledger.Ingest.Meters;
+using Ledger.Ingest.Usage.Pricing;
 using Marten;
 using Marten.Services;
 using Npgsql;
@@ -8,8 +9,8 @@ using Npgsql;
 namespace Ledger.Ingest.Usage.Settling;
 
 /// <summary>
-/// Stores a group of posts in one transaction: claims their request ids, appends the new usage
-/// to the organization's usage segments, registers consumers seen for the first time, lets the
+/// Stores a group of posts in one transaction: claims their request ids, prices the new usage that
+/// came without a cost (<see cref="PriceLookup"/>), appends it to the organization's usage segments, registers consumers seen for the first time, lets the
 /// inline projections fold the totals set-based, and closes the reservations the usage settles
 /// and adds it to its scopes' meters (<see cref="ScopeMeters"/>) before the commit. Every claim and upsert
 /// runs in key order, so concurrent transactions take their row locks in the same order.
@@ -33,20 +34,23 @@ public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource data
                 if (claimed.Remove((usage.OrganizationId, usage.RequestId))) { fresh.Add(usage); accepted++; }
             results[i] = new IngestResult(accepted, posts[i].Count - accepted);
         }
+        var stored = await PriceLookup.PriceAsync(connection, tx, fresh, ct);
 
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
-        foreach (var org in fresh.GroupBy(u => u.OrganizationId))
+        foreach (var org in stored.GroupBy(u => u.OrganizationId))
             foreach (var (slice, index) in org.Chunk(UsageSegment.MaxEventsPerAppend).Select((s, i) => (s, i)))
                 session.Events.Append(UsageSegment.Key(org.Key, now, _writerId, lane, index), slice.Cast<object>());
-        foreach (var (org, user, firstSeen) in FirstSightings(fresh, registered))
+        foreach (var (org, user, firstSeen) in FirstSightings(stored, registered))
             // Append, not StartStream: a retired consumer's stream exists, and traffic registers it anew.
             session.Events.Append(ConsumerStream.Key(org, user),
                 new ConsumerRegistered(org, user, RegistrationSource.FirstTraffic, null, firstSeen));
         await session.SaveChangesAsync(ct);
-        if (fresh.Count > 0)
+        await using (var unpriced = UnpricedModels.CountCommand(connection, tx, stored))
+            if (unpriced is not null) await unpriced.ExecuteNonQueryAsync(ct);
+        if (stored.Count > 0)
         {
             // Last before the commit, so the scope meters' row locks are held as briefly as possible.
-            await using var meters = ScopeMeters.SettleCommand(connection, tx, fresh, now);
+            await using var meters = ScopeMeters.SettleCommand(connection, tx, stored, now);
             await meters.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
@@ -57,7 +61,7 @@ public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource data
     private readonly string _writerId = Guid.NewGuid().ToString("N")[..8];
 
     private static IEnumerable<(Guid Org, string User, DateTimeOffset FirstSeen)> FirstSightings(
-        List<UsageSettled> fresh, HashSet<(Guid, string)> registered) =>
+        IReadOnlyList<UsageSettled> fresh, HashSet<(Guid, string)> registered) =>
         fresh.Where(u => u.EndUserId is not null && registered.Contains((u.OrganizationId, u.EndUserId)))
             .GroupBy(u => (u.OrganizationId, EndUserId: u.EndUserId!))
             .OrderBy(g => g.Key.OrganizationId).ThenBy(g => g.Key.EndUserId, StringComparer.Ordinal)

@@ -24,7 +24,10 @@ public sealed record UsageRecord
     public int? LatencyMs { get; init; }
     public DateTimeOffset? OccurredAt { get; init; }
 
-    /// <summary>The event this record settles as; call only on a validated record.</summary>
+    /// <summary>
+    /// The event this record settles as; call only on a validated record. Without a cost it is
+    /// <see cref="CostSource.Unpriced"/> at 0 until the write path prices it.
+    /// </summary>
     public UsageSettled ToEvent(Guid organizationId, ReservedIdentifiers reserved, DateTimeOffset now) => new(
         organizationId,
         RequestId!,
@@ -35,8 +38,11 @@ public sealed record UsageRecord
         string.IsNullOrEmpty(Provider) ? null : Provider,
         InputTokens!.Value,
         OutputTokens!.Value,
-        Usd.Round(CostUsd!.Value),
+        Usd.Round(CostUsd ?? 0m),
         UsageStatuses.Parse(Status!),
         LatencyMs,
-        (OccurredAt ?? now).ToUniversalTime());
+        (OccurredAt ?? now).ToUniversalTime())
+    {
+        CostSource = CostUsd is null ? CostSource.Unpriced : null,
+    };
 }

@@ -35,8 +35,8 @@ public static class UsageRecordRules
         if (Text("provider", r.Provider, required: false) is { } f) yield return f;
         if (Count("input_tokens", r.InputTokens) is { } g) yield return g;
         if (Count("output_tokens", r.OutputTokens) is { } h) yield return h;
-        if (r.CostUsd is null) yield return ("cost_usd", "'cost_usd' is required.");
-        else if (r.CostUsd is < 0 or > MaxCostUsd) yield return ("cost_usd", $"'cost_usd' must be from 0 to {MaxCostUsd}.");
+        // No cost: Ledger prices the request from the organization's model prices.
+        if (r.CostUsd is < 0 or > MaxCostUsd) yield return ("cost_usd", $"'cost_usd' must be from 0 to {MaxCostUsd}.");
         if (!UsageStatuses.IsKnown(r.Status)) yield return ("status", "'status' must be 'success' or 'error'.");
         if (r.LatencyMs < 0) yield return ("latency_ms", "'latency_ms' must not be negative.");
         if (r.OccurredAt > now + MaxClockSkew) yield return ("occurred_at", "'occurred_at' must not lie more than 24 hours in the future.");
