@@ -12,8 +12,8 @@ namespace Ledger.Bench;
 /// </summary>
 public sealed class CapProbes(Guid organization)
 {
-    public const int Rpm = 100;
-    public const decimal Budget = 0.1m;
+    public const int Rpm = 20;
+    public const decimal Budget = 0.02m;
     public const decimal Estimate = 0.001m;
     public const string RpmConsumer = "bench_probe_rpm";
     public const string BudgetConsumer = "bench_probe_budget";

@@ -7,9 +7,9 @@ using Npgsql;
 namespace Ledger.Ingest.Admissions.Leases;
 
 /// <summary>
-/// Keeps this node's leases: every quarter term it renews the leases about to end (giving back
-/// what they did not spend and taking a new lease sized from the node's demand, in one
-/// transaction) and gives back those of scopes no longer asked for. Every few seconds it gives
+/// Keeps this node's leases: every quarter term it renews the leases about to end (a new lease
+/// sized from the node's demand; the old one is given back once the new one is in use) and gives
+/// back those of scopes no longer asked for. Every few seconds it gives
 /// back leases left by nodes that stopped without doing so, once the lease and a reservation's
 /// lifetime have passed, with the estimated cost their node was recorded to have spent: until then
 /// their quota stays counted, which only refuses more, never less. When the node stops it gives
@@ -63,11 +63,19 @@ public sealed partial class LeaseKeeper(
         }
     }
 
+    /// <summary>
+    /// Asks for a new lease of every scope whose lease ends within half a term and is still in demand; the old lease
+    /// stays in use until the new one is installed, which displaces it, and it is given back by the next transaction.
+    /// Leases of scopes no longer in demand are given back now.
+    /// </summary>
     private async Task RenewAsync(TimeSpan term, CancellationToken ct)
     {
-        var ending = leases.CloseEnding(term / 2).Concat(leases.TakeDisplaced()).ToList();
-        if (ending.Count == 0) return;
-        var decided = await writer.DecideAsync([], new AdmissionWriter.LeaseWork(ending, leases.DemandOf(ending.Select(l => l.Scope)), leases.Node), ct);
+        var ending = leases.Ending(term / 2);
+        var wanted = leases.DemandOf(ending);
+        leases.Revoke(ending.Where(s => !wanted.ContainsKey(s)));
+        var returning = leases.TakeDisplaced();
+        if (wanted.Count == 0 && returning.Count == 0) return;
+        var decided = await writer.DecideAsync([], new AdmissionWriter.LeaseWork(returning, wanted, leases.Node), ct);
         leases.Install(decided.Granted);
     }
 

@@ -46,18 +46,17 @@ public sealed class NodeLeases(TimeProvider clock)
     public Guid[]? TryAdmit(AdmissionRequest request, DateTimeOffset now)
     {
         ScopeKey[] scopes = [.. request.Scopes()];
-        var n = scopes.Length;
         lock (gate)
         {
             var covered = true;
-            for (var i = 0; i < n; i++)
+            foreach (var scope in scopes)
             {
-                Meter(scopes[i]).Add(now, request.EstimatedCostUsd);
-                covered &= leases.TryGetValue(scopes[i], out var lease) && lease.Covers(request.EstimatedCostUsd, now);
+                Meter(scope).Add(now, request.EstimatedCostUsd);
+                covered &= leases.TryGetValue(scope, out var lease) && lease.Covers(request.EstimatedCostUsd, now);
             }
             if (!covered) return null;
-            var spent = new Guid[n];
-            for (var i = 0; i < n; i++)
+            var spent = new Guid[scopes.Length];
+            for (var i = 0; i < scopes.Length; i++)
             {
                 var lease = leases[scopes[i]];
                 leases[scopes[i]] = lease.Spending(request.EstimatedCostUsd);
@@ -67,16 +66,11 @@ public sealed class NodeLeases(TimeProvider clock)
         }
     }
 
-    /// <summary>Leases that end within <paramref name="within"/> (or have ended), taken out of use for renewal or return.</summary>
-    public IReadOnlyList<ScopeLease> CloseEnding(TimeSpan within)
+    /// <summary>Scopes whose lease ends within <paramref name="within"/> (or has ended): the lease stays in use until its renewal is installed.</summary>
+    public IReadOnlyList<ScopeKey> Ending(TimeSpan within)
     {
         var until = clock.GetUtcNow() + within;
-        lock (gate)
-        {
-            var ending = leases.Values.Where(l => l.ExpiresAt <= until).ToList();
-            foreach (var l in ending) leases.Remove(l.Scope);
-            return ending;
-        }
+        lock (gate) return [.. leases.Values.Where(l => l.ExpiresAt <= until).Select(l => l.Scope)];
     }
 
     /// <summary>Every lease, taken out of use: the node is stopping.</summary>
