@@ -76,7 +76,7 @@ public sealed class OtlpTracesTests(LedgerApp app)
         await PostAsync(org, Export([Attribute("service.name", "support-bot")], GenAi(user: "by-service")).ToByteArray(), "application/x-protobuf");
         await PostAsync(org, Export([], GenAi(user: "by-nothing")).ToByteArray(), "application/x-protobuf");
 
-        var keys = (await ActivityAsync(org)).ToDictionary(r => r.GetProperty("user").GetString()!, r => r.GetProperty("key_id").GetString());
+        var keys = (await app.Scenarios.ActivityAsync(org)).ToDictionary(r => r.GetProperty("user").GetString()!, r => r.GetProperty("key_id").GetString());
         Assert.Equal("span-key", keys["by-system"]);
         Assert.Equal("resource-key", keys["by-resource"]);
         Assert.Equal("support-bot", keys["by-service"]);
@@ -201,14 +201,7 @@ public sealed class OtlpTracesTests(LedgerApp app)
         return await client.PostAsync(Path, content);
     }
 
-    private static async Task<long> RequestsAsync(TestOrganization org) =>
-        (await (await org.Owner.GetAsync($"/api/usage/totals?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK)).GetProperty("requests").GetInt64();
 
-    private async Task<List<JsonElement>> ActivityAsync(TestOrganization org)
-    {
-        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
-        return [.. (await (await org.Owner.GetAsync("/v1/activity")).JsonAsync(HttpStatusCode.OK)).GetProperty("data").EnumerateArray()];
-    }
 
     /// <summary>What no read shows (team, provider, latency) is checked on the stored events.</summary>
     private async Task<IReadOnlyList<UsageSettled>> StoredAsync(TestOrganization org)
