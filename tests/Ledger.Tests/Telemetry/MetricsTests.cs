@@ -1,8 +1,8 @@
 using System.Net;
 using Ledger.Tests.Infrastructure;
 using static Ledger.Tests.Admissions.AdmissionsApi;
-using static Ledger.Tests.Infrastructure.Scenarios;
 using static Ledger.Tests.Infrastructure.MetricsScrape;
+using static Ledger.Tests.Infrastructure.Scenarios;
 
 namespace Ledger.Tests.Telemetry;
 
