@@ -4,9 +4,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Google.Protobuf;
 using Google.Rpc;
-using Ledger.Domain.Usage;
 using Ledger.Tests.Infrastructure;
-using Marten;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 using static Ledger.Tests.Infrastructure.Scenarios;
 using static Ledger.Tests.Usage.OtlpRequests;
@@ -81,7 +79,7 @@ public sealed class OtlpTracesTests(LedgerApp app)
         Assert.Equal("resource-key", keys["by-resource"]);
         Assert.Equal("support-bot", keys["by-service"]);
         Assert.Equal("otlp", keys["by-nothing"]);
-        Assert.Contains(await StoredAsync(org), u => u.Provider == "anthropic");
+        Assert.Contains(await app.Scenarios.StoredUsageAsync(org), u => u.Provider == "anthropic");
     }
 
     [Fact]
@@ -202,11 +200,4 @@ public sealed class OtlpTracesTests(LedgerApp app)
     }
 
 
-
-    /// <summary>What no read shows (team, provider, latency) is checked on the stored events.</summary>
-    private async Task<IReadOnlyList<UsageSettled>> StoredAsync(TestOrganization org)
-    {
-        await using var session = app.Store.QuerySession();
-        return await session.Events.QueryRawEventDataOnly<UsageSettled>().Where(u => u.OrganizationId == org.Id).ToListAsync();
-    }
 }
