@@ -34,6 +34,12 @@ public static class LedgerMeter
 
     public static void Closed() => Admissions.Add(1, new KeyValuePair<string, object?>("outcome", "closed"));
 
+    private static readonly Counter<long> WebhookAttempts = Meter.CreateCounter<long>(
+        "ledger.webhook.deliveries", "{attempt}", "Webhook delivery attempts, by outcome: delivered, failed (retried later) or dead_lettered (the last failed).");
+
+    /// <summary>One attempt at a webhook delivery: <c>delivered</c>, <c>failed</c> or <c>dead_lettered</c>.</summary>
+    public static void WebhookAttempted(string outcome) => WebhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
     /// <summary>Each async projection's lag, in events behind the newest, as <see cref="ProjectionLag"/> last read it.</summary>
     internal static IReadOnlyList<(string Projection, long Lag)> Lags { get; set; } = [];
 

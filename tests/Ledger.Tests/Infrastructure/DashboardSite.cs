@@ -97,7 +97,15 @@ public sealed class Visit : IAsyncDisposable
         await Page.GotoAsync("/sign-in");
         await Page.GetByLabel("Token").FillAsync(token);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        try
+        {
+            await Page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        }
+        catch (TimeoutException e)
+        {
+            // Say what the person would see: a refusal shown on the sign-in page, or a page that never answered.
+            throw new TimeoutException($"Signing in did not leave {Page.Url}; the page shows: {await Page.Locator("main").InnerTextAsync(new() { Timeout = 5000 })}", e);
+        }
     }
 
     /// <summary>Goes to a path and answers its HTTP status.</summary>

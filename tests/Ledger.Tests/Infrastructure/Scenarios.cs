@@ -65,6 +65,17 @@ public sealed class Scenarios(LedgerApp app)
     }
 
     /// <summary>Waits until the async projections (the audit trail) have caught up with every event.</summary>
+    /// <summary>The organization's activity rows (GET /v1/activity) once the async projections have caught up.</summary>
+    public async Task<List<JsonElement>> ActivityAsync(TestOrganization org)
+    {
+        await AsyncProjectionsCaughtUpAsync();
+        return [.. (await (await org.Owner.GetAsync("/v1/activity")).JsonAsync(HttpStatusCode.OK)).GetProperty("data").EnumerateArray()];
+    }
+
+    /// <summary>Requests the organization has stored, as GET /api/usage/totals counts them.</summary>
+    public static async Task<long> RequestsAsync(TestOrganization org) =>
+        (await (await org.Owner.GetAsync($"/api/usage/totals?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK)).GetProperty("requests").GetInt64();
+
     public async Task AsyncProjectionsCaughtUpAsync() =>
         await Marten.Events.TestingExtensions.WaitForNonStaleProjectionDataAsync(app.Store, TimeSpan.FromSeconds(30));
 

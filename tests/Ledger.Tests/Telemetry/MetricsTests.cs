@@ -1,8 +1,7 @@
-using System.Globalization;
 using System.Net;
-using System.Text.RegularExpressions;
 using Ledger.Tests.Infrastructure;
 using static Ledger.Tests.Admissions.AdmissionsApi;
+using static Ledger.Tests.Infrastructure.MetricsScrape;
 using static Ledger.Tests.Infrastructure.Scenarios;
 
 namespace Ledger.Tests.Telemetry;
@@ -12,7 +11,7 @@ namespace Ledger.Tests.Telemetry;
 /// what an operator scrapes to see ingest, admissions, latency and projection lag without a benchmark.
 /// </summary>
 [Collection(ApiProcessCollection.Name)]
-public sealed partial class MetricsTests(ApiProcess api)
+public sealed class MetricsTests(ApiProcess api)
 {
     [Fact]
     public async Task the_scrape_counts_stored_usage_admissions_by_outcome_and_request_durations_without_a_token()
@@ -64,15 +63,4 @@ public sealed partial class MetricsTests(ApiProcess api)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadAsStringAsync();
     }
-
-    /// <summary>The lines of the series <paramref name="name"/> that carry every one of <paramref name="labels"/>.</summary>
-    private static IEnumerable<string> Series(string scrape, string name, params string[] labels) =>
-        scrape.Split('\n').Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) && labels.All(label => l.Contains(label, StringComparison.Ordinal)));
-
-    /// <summary>The sum of those series' values (0 when there is none).</summary>
-    private static double Value(string scrape, string name, params string[] labels) =>
-        Series(scrape, name, labels).Select(l => double.Parse(SampleValue().Match(l).Groups[1].Value, CultureInfo.InvariantCulture)).Sum();
-
-    [GeneratedRegex(@"\}\s([0-9.eE+-]+)(\s\d+)?$")]
-    private static partial Regex SampleValue();
 }

@@ -65,7 +65,7 @@ public sealed class LiteLlmIntegrationTests(LedgerApp app)
             modelGroup: "gpt-4o", provider: "azure", prompt: 7, completion: 3, cost: 0.125,
             start: Epoch(start), end: Epoch(start.AddMilliseconds(1234)))));
 
-        var row = Assert.Single(await ActivityAsync(org));
+        var row = Assert.Single(await app.Scenarios.ActivityAsync(org));
         Assert.Equal("chatcmpl-map", row.GetProperty("request_id").GetString());
         Assert.Equal("tenant_acme", row.GetProperty("user").GetString());
         Assert.Equal("hash-1", row.GetProperty("key_id").GetString());
@@ -86,7 +86,7 @@ public sealed class LiteLlmIntegrationTests(LedgerApp app)
 
         await PostAsync(org, ArrayBody(Payload("chatcmpl-alias", keyHash: null, keyAlias: "prod-key", model: "gpt-4o-mini", modelGroup: "")));
 
-        var row = Assert.Single(await ActivityAsync(org));
+        var row = Assert.Single(await app.Scenarios.ActivityAsync(org));
         Assert.Equal("prod-key", row.GetProperty("key_id").GetString());
         Assert.Equal("gpt-4o-mini", row.GetProperty("model").GetString());
     }
@@ -128,7 +128,7 @@ public sealed class LiteLlmIntegrationTests(LedgerApp app)
 
         await PostAsync(org, ArrayBody(Payload("chatcmpl-ok"), Payload("chatcmpl-failed", status: "failure", prompt: 0, completion: 0, cost: 0)));
 
-        var statuses = (await ActivityAsync(org)).ToDictionary(r => r.GetProperty("request_id").GetString()!, r => r.GetProperty("status").GetString());
+        var statuses = (await app.Scenarios.ActivityAsync(org)).ToDictionary(r => r.GetProperty("request_id").GetString()!, r => r.GetProperty("status").GetString());
         Assert.Equal("error", statuses["chatcmpl-failed"]);
         Assert.Equal("success", statuses["chatcmpl-ok"]);
         Assert.Equal(2, (await ConsumerAsync(org, "tenant_acme")).GetProperty("requests").GetInt64());
@@ -252,15 +252,6 @@ public sealed class LiteLlmIntegrationTests(LedgerApp app)
     private static async Task<JsonElement> PostAsync(TestOrganization org, string body, string type = "application/json") =>
         await (await PostRawAsync(org.Ingest, Path, body, type)).JsonAsync(HttpStatusCode.Accepted);
 
-    private async Task<List<JsonElement>> ActivityAsync(TestOrganization org)
-    {
-        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
-        return [.. (await (await org.Owner.GetAsync("/v1/activity")).JsonAsync(HttpStatusCode.OK)).GetProperty("data").EnumerateArray()];
-    }
 
-    private static async Task AssertNothingStored(TestOrganization org)
-    {
-        var totals = await (await org.Owner.GetAsync($"/api/usage/totals?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK);
-        Assert.Equal(0, totals.GetProperty("requests").GetInt64());
-    }
+    private static async Task AssertNothingStored(TestOrganization org) => Assert.Equal(0, await RequestsAsync(org));
 }

@@ -4,9 +4,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Google.Protobuf;
 using Google.Rpc;
-using Ledger.Domain.Usage;
 using Ledger.Tests.Infrastructure;
-using Marten;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 using static Ledger.Tests.Infrastructure.Scenarios;
 using static Ledger.Tests.Usage.OtlpRequests;
@@ -76,12 +74,12 @@ public sealed class OtlpTracesTests(LedgerApp app)
         await PostAsync(org, Export([Attribute("service.name", "support-bot")], GenAi(user: "by-service")).ToByteArray(), "application/x-protobuf");
         await PostAsync(org, Export([], GenAi(user: "by-nothing")).ToByteArray(), "application/x-protobuf");
 
-        var keys = (await ActivityAsync(org)).ToDictionary(r => r.GetProperty("user").GetString()!, r => r.GetProperty("key_id").GetString());
+        var keys = (await app.Scenarios.ActivityAsync(org)).ToDictionary(r => r.GetProperty("user").GetString()!, r => r.GetProperty("key_id").GetString());
         Assert.Equal("span-key", keys["by-system"]);
         Assert.Equal("resource-key", keys["by-resource"]);
         Assert.Equal("support-bot", keys["by-service"]);
         Assert.Equal("otlp", keys["by-nothing"]);
-        Assert.Contains(await StoredAsync(org), u => u.Provider == "anthropic");
+        Assert.Contains(await app.Scenarios.StoredUsageAsync(org), u => u.Provider == "anthropic");
     }
 
     [Fact]
@@ -201,19 +199,5 @@ public sealed class OtlpTracesTests(LedgerApp app)
         return await client.PostAsync(Path, content);
     }
 
-    private static async Task<long> RequestsAsync(TestOrganization org) =>
-        (await (await org.Owner.GetAsync($"/api/usage/totals?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK)).GetProperty("requests").GetInt64();
 
-    private async Task<List<JsonElement>> ActivityAsync(TestOrganization org)
-    {
-        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
-        return [.. (await (await org.Owner.GetAsync("/v1/activity")).JsonAsync(HttpStatusCode.OK)).GetProperty("data").EnumerateArray()];
-    }
-
-    /// <summary>What no read shows (team, provider, latency) is checked on the stored events.</summary>
-    private async Task<IReadOnlyList<UsageSettled>> StoredAsync(TestOrganization org)
-    {
-        await using var session = app.Store.QuerySession();
-        return await session.Events.QueryRawEventDataOnly<UsageSettled>().Where(u => u.OrganizationId == org.Id).ToListAsync();
-    }
 }

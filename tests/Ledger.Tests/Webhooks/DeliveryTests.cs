@@ -47,10 +47,17 @@ public sealed class DeliveryTests(WebhookFixture fixture)
     public async Task a_receiver_failing_three_times_gets_the_alert_once_on_the_fourth_attempt_with_the_same_id()
     {
         var (org, hook, _) = await GivenAsync("flaky", failures: 3);
+        var before = await ScrapeAsync(org);
         await PostUsageAsync(org.Ingest, UsageRecord("r1", "tenant_acme", cost: 0.60m)).SucceededAsync();
 
         var received = await Receiver.WaitForAsync("flaky", 4);
         var delivery = await DeliveryAsync(org, hook, d => d.GetProperty("delivered_at").ValueKind != JsonValueKind.Null);
+        // An operator sees the attempts on GET /metrics, by outcome (the webhook tests run one at a time).
+        var after = await ScrapeAsync(org);
+        Assert.Equal(3, MetricsScrape.Value(after, "ledger_webhook_deliveries_total", "outcome=\"failed\"")
+            - MetricsScrape.Value(before, "ledger_webhook_deliveries_total", "outcome=\"failed\""));
+        Assert.Equal(1, MetricsScrape.Value(after, "ledger_webhook_deliveries_total", "outcome=\"delivered\"")
+            - MetricsScrape.Value(before, "ledger_webhook_deliveries_total", "outcome=\"delivered\""));
         Assert.Single(received.Select(r => r.Id).Distinct());
         Assert.Equal(4, delivery.GetProperty("attempts").GetInt32());
         Assert.Equal(204, delivery.GetProperty("last_status").GetInt32());
@@ -149,4 +156,6 @@ public sealed class DeliveryTests(WebhookFixture fixture)
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"no such delivery: {deliveries}");
         }
     }
+
+    private static async Task<string> ScrapeAsync(Scenarios.TestOrganization org) => await (await org.Anonymous.GetAsync("/metrics")).Content.ReadAsStringAsync();
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Ledger.Api.Telemetry;
 using Microsoft.Extensions.Options;
 using Wolverine;
 
@@ -42,6 +43,7 @@ public static class DeliverWebhookHandler
         // Envelope.Attempts counts this attempt: the first is 1, the last is one more than the retries.
         var last = envelope.Attempts > options.Value.Retries.Length;
         await deliveries.RecordAsync(message.DeliveryId, status, error, now, deadLettered: error is not null && last, ct);
+        LedgerMeter.WebhookAttempted(error is null ? "delivered" : last ? "dead_lettered" : "failed");
         if (error is not null) throw new WebhookDeliveryFailed(error);
     }
 }
