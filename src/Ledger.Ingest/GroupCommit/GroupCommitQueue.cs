@@ -27,7 +27,14 @@ public abstract partial class GroupCommitQueue<TItem, TResult>(int lanes, int ca
     /// <summary>What a caller is told when its item could not be confirmed as stored.</summary>
     protected abstract Exception Unavailable(Exception cause);
 
-    public async Task<TResult> SubmitAsync(TItem item, CancellationToken ct)
+    /// <summary>Queues the item and waits until it is stored.</summary>
+    public async Task<TResult> SubmitAsync(TItem item, CancellationToken ct) => await await EnqueueAsync(item, ct);
+
+    /// <summary>
+    /// Queues the item, waiting only while the queue is full (so a caller that does not wait for the commit is still
+    /// held back when the lanes fall behind), and returns the task that completes once it is stored.
+    /// </summary>
+    public async ValueTask<Task<TResult>> EnqueueAsync(TItem item, CancellationToken ct)
     {
         var pending = new Pending(item, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         try
@@ -38,7 +45,7 @@ public abstract partial class GroupCommitQueue<TItem, TResult>(int lanes, int ca
         {
             throw Unavailable(e); // shutting down: this node takes no more work
         }
-        return await pending.Done.Task;
+        return pending.Done.Task;
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>

@@ -30,7 +30,7 @@ public sealed class AdmissionGate(
         if (leases.TryAdmit(request, now) is { } spentFrom)
         {
             var admitted = new AdmissionOutcome.Admitted(Guid.CreateVersion7(), now + options.Value.ReservationTtl);
-            recorder.Record(new LeasedAdmission(request, admitted, now, spentFrom));
+            await recorder.RecordAsync(new LeasedAdmission(request, admitted, now, spentFrom));
             outcome = admitted;
         }
         else outcome = await queue.SubmitAsync(request, ct);
