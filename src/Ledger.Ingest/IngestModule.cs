@@ -54,5 +54,6 @@ public static class IngestModule
         opts.Storage.ExtendedSchemaObjects.Add(UnpricedModelsTable.Definition());
         opts.Storage.ExtendedSchemaObjects.AddRange(ScopeMeterTables.Definitions());
         opts.Storage.ExtendedSchemaObjects.AddRange(AdmissionTables.Definitions());
+        opts.Listeners.Add(new CapChangeNotices());
     }
 }

@@ -26,11 +26,13 @@ public sealed class AdmissionOptions
     public int MaxAttempts { get; set; } = 5;
 
     /// <summary>
-    /// How long a node's lease of a scope's quota lasts (docs/architecture.md, "Admission leases"): the
-    /// bound on how late a cap change reaches a node, and on what a node that dies keeps from the others.
+    /// How long a node's lease of a scope's quota lasts (docs/architecture.md, "Admission leases"). Cap
+    /// changes and crossed budgets revoke leases at once by notification; the term bounds how late they
+    /// reach a node whose notification connection is down, how often a busy scope's lease is renewed,
+    /// and what a node that dies keeps from the others.
     /// Zero turns leases off: every admission is then decided in the database.
     /// </summary>
-    public TimeSpan LeaseTerm { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan LeaseTerm { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a node remembers the requests it admitted from a lease, to answer a retry the same.</summary>
     public TimeSpan RememberAdmissions { get; set; } = TimeSpan.FromMinutes(2);

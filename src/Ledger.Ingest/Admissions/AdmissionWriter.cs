@@ -156,7 +156,13 @@ public sealed class AdmissionWriter(
         existingSql.Parameters.Add(new NpgsqlParameter { Value = requests.Select(r => r.RequestId).ToArray() });
         batch.BatchCommands.Add(existingSql);
         batch.BatchCommands.Add(ScopeStates.LoadCommand(scopes, asked));
-        batch.BatchCommands.Add(SqlBatch.Command($"delete from {AdmissionTables.Leases} where lease_id = any($1) returning lease_id",
+        // Lease rows are locked in id order here and in the recorder (AdmissionRecorder), so the two never deadlock.
+        batch.BatchCommands.Add(SqlBatch.Command(
+            $"""
+            delete from {AdmissionTables.Leases} l
+            using (select lease_id from {AdmissionTables.Leases} where lease_id = any($1) order by lease_id for update) locked
+            where l.lease_id = locked.lease_id returning l.lease_id
+            """,
             returning.Select(l => l.Id).ToArray()));
 
         await using var reader = await batch.ExecuteReaderAsync(ct);

@@ -3,7 +3,7 @@ namespace Ledger.Domain.Admissions;
 /// <summary>
 /// How much of a scope's free quota a node may lease, a pure function of the scope's state (as
 /// read under its lock), the node's recent demand for it and the lease term. A lease is sized to
-/// last the node about two terms at its recent rate, and is granted only while the scope
+/// last the node one term at its recent rate (it is renewed halfway through), and is granted only while the scope
 /// has at least <see cref="Margin"/> times that free: near a cap there is no lease, and every
 /// request of the scope is decided by the database, exactly as without leases. So leases never
 /// let a cap be passed, and what a lease keeps from other nodes is bounded by one lease's size for
@@ -22,7 +22,7 @@ public static class LeaseGrant
         // A scope refused now (any cap, the token window included) is decided by the database.
         if (Admit.Decide([state], now) is not null) return null;
         var (caps, usage) = (state.Caps, state.Usage);
-        var terms = term.TotalSeconds * 2;
+        var terms = term.TotalSeconds;
 
         long? slots = null;
         if (caps.RpmLimit is { } rpm)

@@ -88,8 +88,9 @@ public sealed partial class AdmissionRecorder(
                 group.Select(a => a.Outcome.ExpiresAt).ToArray()));
             batch.BatchCommands.Add(SqlBatch.Command(
                 $"""
+                with locked as (select lease_id from {AdmissionTables.Leases} where lease_id = any($1) order by lease_id for update)
                 update {AdmissionTables.Leases} l set headroom_spent = l.headroom_spent + s.c
-                from unnest($1::uuid[], $2::numeric[]) s(id, c) where l.lease_id = s.id
+                from unnest($1::uuid[], $2::numeric[]) s(id, c) join locked on locked.lease_id = s.id where l.lease_id = s.id
                 """,
                 spent.Select(s => s.Lease).ToArray(),
                 spent.Select(s => s.Cost).ToArray()));

@@ -8,8 +8,9 @@ namespace Ledger.Ingest.Admissions.Leases;
 
 /// <summary>
 /// Listens on <see cref="CapCrossings.Channel"/> on a connection of its own and revokes this node's
-/// leases of the scopes another node found crossed: a notification arrives within milliseconds of
-/// the settlement that caused it. If the connection drops it reconnects; while it is down, a
+/// leases of the scopes another node found crossed (<see cref="CapCrossings"/>) or whose caps changed
+/// (<see cref="CapChangeNotices"/>): a notification arrives within milliseconds of the commit that
+/// sent it. If the connection drops it reconnects; while it is down, a
 /// lease still ends within its term.
 /// </summary>
 public sealed partial class LeaseNotifications(NpgsqlDataSource dataSource, NodeLeases leases, ILogger<LeaseNotifications> logger) : BackgroundService
@@ -17,9 +18,19 @@ public sealed partial class LeaseNotifications(NpgsqlDataSource dataSource, Node
     /// <summary>One scope per line: organization, scope number, scope id.</summary>
     public static string Format(ScopeKey scope) => $"{scope.OrganizationId:N} {(int)scope.Scope} {scope.Id}";
 
-    private static IEnumerable<ScopeKey> Parse(string payload) =>
-        payload.Split('\n').Select(line => line.Split(' ', 3))
-            .Select(p => new ScopeKey(Guid.ParseExact(p[0], "N"), (CapScope)int.Parse(p[1], CultureInfo.InvariantCulture), p[2]));
+    /// <summary>Every scope of one kind in an organization (its consumer defaults changed): the line has no id.</summary>
+    public static string FormatEvery(Guid organizationId, CapScope scope) => $"{organizationId:N} {(int)scope}";
+
+    /// <summary>Which of this node's leases a notification revokes.</summary>
+    public static Func<ScopeKey, bool> Parse(string payload)
+    {
+        var lines = payload.Split('\n').Select(line => line.Split(' ', 3)).ToList();
+        var scopes = lines.Where(p => p.Length == 3)
+            .Select(p => new ScopeKey(Guid.ParseExact(p[0], "N"), (CapScope)int.Parse(p[1], CultureInfo.InvariantCulture), p[2])).ToHashSet();
+        var every = lines.Where(p => p.Length == 2)
+            .Select(p => (Guid.ParseExact(p[0], "N"), (CapScope)int.Parse(p[1], CultureInfo.InvariantCulture))).ToHashSet();
+        return s => scopes.Contains(s) || every.Contains((s.OrganizationId, s.Scope));
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -28,7 +39,7 @@ public sealed partial class LeaseNotifications(NpgsqlDataSource dataSource, Node
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, e) => leases.Revoke(Parse(e.Payload));
+                connection.Notification += (_, e) => leases.RevokeWhere(Parse(e.Payload));
                 await using (var listen = new NpgsqlCommand($"listen {CapCrossings.Channel}", connection))
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 while (true) await connection.WaitAsync(stoppingToken);

@@ -114,6 +114,12 @@ public sealed class NodeLeases(TimeProvider clock)
                 if (leases.Remove(s, out var lease)) displaced.Add(lease);
     }
 
+    /// <summary>As <see cref="Revoke"/>, for every scope leased here that <paramref name="revoked"/> names.</summary>
+    public void RevokeWhere(Func<ScopeKey, bool> revoked)
+    {
+        lock (gate) Revoke([.. leases.Keys.Where(revoked)]);
+    }
+
     /// <summary>Leases displaced by <see cref="Install"/> or <see cref="Revoke"/>, taken to be given back.</summary>
     public IReadOnlyList<ScopeLease> TakeDisplaced()
     {

@@ -20,17 +20,17 @@ public sealed class LeaseGrantTests
     }
 
     [Fact]
-    public void a_lease_lasts_two_terms_of_the_nodes_recent_demand()
+    public void a_lease_lasts_one_term_of_the_nodes_recent_demand()
     {
         var size = LeaseGrant.Size(State(Caps.None with { RpmLimit = 10_000, MaxBudget = 100m }), new(40, 0.4m), Now, Term);
 
-        Assert.Equal((80L, 0.8m), size);
+        Assert.Equal((40L, 0.4m), size);
     }
 
     [Fact]
     public void near_its_rpm_a_scope_is_not_leased_so_the_database_decides_every_request_exactly()
     {
-        // 80 slots wanted; the window holds 850 of 1,000: 150 free is under four leases' worth.
+        // 40 slots wanted; the window holds 850 of 1,000: 150 free is under four leases' worth.
         var usage = ScopeUsage.Nothing with { Admissions = [new WindowEntry(Now.AddSeconds(-10), 850)] };
 
         Assert.Null(LeaseGrant.Size(State(Caps.None with { RpmLimit = 1_000 }, usage), new(40, 0m), Now, Term));
@@ -42,7 +42,7 @@ public sealed class LeaseGrantTests
     {
         var usage = ScopeUsage.Nothing with { LifetimeSpend = 9m, Reserved = 0.5m };
 
-        // 0.8 wanted, 0.5 left of the lifetime budget.
+        // 0.4 wanted, 0.5 left of the lifetime budget: under four leases' worth.
         Assert.Null(LeaseGrant.Size(State(Caps.None with { MaxBudget = 10m }, usage), new(40, 0.4m), Now, Term));
         // A monthly budget with 0.5 left refuses the lease as well, whatever the lifetime budget leaves.
         var monthly = new PeriodCap(10m, Ledger.Domain.Consumers.BudgetDuration.Monthly, null, null);
