@@ -59,7 +59,7 @@ public static class AdmissionBench
             async Task<int> Admit(int i, bool probe)
             {
                 var id = Interlocked.Increment(ref n);
-                var consumer = probe ? CapProbes.ConsumerOf(id) : null;
+                var consumer = probe ? CapProbes.ConsumerOf(i) : null;
                 var body = Encoding.UTF8.GetBytes(
                     $$"""{"request_id":"{{run}}-{{id}}","key_id":"bench_key_{{id % o.Keys}}","user":"{{consumer ?? $"bench_user_{id % o.Consumers}"}}","model":"gpt-4o","estimated_input_tokens":500,"estimated_cost_usd":{{CapProbes.Estimate}}}""");
                 var status = await SendAsync(Node(i), HttpMethod.Post, "/v1/admissions", body);
@@ -73,7 +73,7 @@ public static class AdmissionBench
 
             await WarmUpAsync(Warm, Health, Live, apis, o);
 
-            var fixedRate = await OpenLoop.FixedRateAsync(Measured, o.Rate, TimeSpan.FromSeconds(o.Seconds));
+            var fixedRate = await OpenLoop.FixedRateAsync(Measured, o.Rate, TimeSpan.FromSeconds(o.Seconds), i => CapProbes.ConsumerOf(i) is not null);
             var healthFixed = await OpenLoop.FixedRateAsync(Health, o.Rate, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
             var liveFixed = await OpenLoop.FixedRateAsync(Live, o.Rate, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
             var cpu = (Api: apis.Sum(HttpIngestBench.CpuOf), Self: HttpIngestBench.CpuOf(Process.GetCurrentProcess()), Machine: HttpIngestBench.MachineCpu());
@@ -88,6 +88,8 @@ public static class AdmissionBench
 
             Console.WriteLine($"at {o.Rate}/s: admission p50 {fixedRate.P50:F2} ms, p99 {fixedRate.P99:F2} ms ({fixedRate.Outcomes}); " +
                 $"health check p50 {healthFixed.P50:F2} ms, p99 {healthFixed.P99:F2} ms; liveness p50 {liveFixed.P50:F2} ms, p99 {liveFixed.P99:F2} ms");
+            if (fixedRate.Apart is var (nearP50, nearP99, near))
+                Console.WriteLine($"of which near a cap (probes, decided in the database): {near} requests, p50 {nearP50:F2} ms, p99 {nearP99:F2} ms");
             Console.WriteLine($"saturated: admission {saturated.Rate:F0}/s ({saturated.Outcomes}); health check {healthSaturated.Rate:F0}/s");
             var (held, report) = await probes.CheckAsync(BenchArgs.Connection);
             Console.WriteLine($"caps {(held ? "held" : "EXCEEDED")}: {report}");

@@ -3,8 +3,11 @@ using System.Diagnostics;
 
 namespace Ledger.Bench;
 
-/// <summary>How a phase of requests went: its rate, latency percentiles (open loop only) and answers by status.</summary>
-public sealed record LoadResult(double Rate, double P50, double P99, string Outcomes);
+/// <summary>
+/// How a phase of requests went: its rate, latency percentiles (open loop only) and answers by status; and, when the
+/// phase singled some requests out, their own percentiles (they count in the phase's as well).
+/// </summary>
+public sealed record LoadResult(double Rate, double P50, double P99, string Outcomes, (double P50, double P99, int Count)? Apart = null);
 
 /// <summary>The two ways the HTTP benches load a server: on a fixed schedule, and as fast as it answers.</summary>
 public static class OpenLoop
@@ -13,7 +16,7 @@ public static class OpenLoop
     /// Requests leave on a fixed schedule, each timed from when it was due; the schedule never waits
     /// for answers, so a slow answer cannot hide the requests queued behind it (no coordinated omission).
     /// </summary>
-    public static async Task<LoadResult> FixedRateAsync(Func<int, Task<int>> send, int rate, TimeSpan duration)
+    public static async Task<LoadResult> FixedRateAsync(Func<int, Task<int>> send, int rate, TimeSpan duration, Func<int, bool>? apart = null)
     {
         var total = (int)(rate * duration.TotalSeconds);
         var latencies = new double[total];
@@ -33,8 +36,16 @@ public static class OpenLoop
             }));
         }
         await Task.WhenAll(inFlight);
+        var singled = apart is null ? null : Percentiles([.. Enumerable.Range(0, total).Where(apart).Select(i => latencies[i])]);
+        var (p50, p99, _) = Percentiles(latencies)!.Value;
+        return new LoadResult(total / clock.Elapsed.TotalSeconds, p50, p99, Describe(statuses), singled);
+    }
+
+    private static (double P50, double P99, int Count)? Percentiles(double[] latencies)
+    {
+        if (latencies.Length == 0) return null;
         Array.Sort(latencies);
-        return new LoadResult(total / clock.Elapsed.TotalSeconds, latencies[total / 2], latencies[(int)(total * 0.99)], Describe(statuses));
+        return (latencies[latencies.Length / 2], latencies[(int)(latencies.Length * 0.99)], latencies.Length);
     }
 
     /// <summary>A fixed number of clients, each sending its next request as soon as the last one answered.</summary>

@@ -24,7 +24,9 @@ public sealed class AdmissionQueue(AdmissionWriter writer, NodeLeases leases, IO
     protected override async Task<IReadOnlyList<AdmissionOutcome>> WriteAsync(IReadOnlyList<AdmissionRequest> group, int lane)
     {
         if (options.Value.LeaseTerm <= TimeSpan.Zero) return await writer.DecideAsync(group, CancellationToken.None);
-        var decided = await writer.DecideAsync(group, leases.Work([.. group.SelectMany(r => r.Scopes()).Distinct()]), CancellationToken.None);
+        var work = leases.Work([.. group.SelectMany(r => r.Scopes()).Distinct()]);
+        var decided = await writer.DecideAsync(group, work, CancellationToken.None);
+        leases.Returned(work.Returning);
         leases.Install(decided.Granted);
         return decided.Outcomes;
     }

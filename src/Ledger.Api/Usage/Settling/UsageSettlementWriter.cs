@@ -12,7 +12,8 @@ namespace Ledger.Api.Usage.Settling;
 /// The one write path of validated usage, whatever shape it was posted in (<c>POST /v1/usage</c>,
 /// <c>POST /v1/integrations/litellm</c>, <c>POST /v1/traces</c>): records become events and go through the group commit.
 /// </summary>
-public sealed class UsageSettlementWriter(UsageIngestQueue queue, CapCrossings crossings, ReservedIdentifiers reserved, TimeProvider clock)
+public sealed class UsageSettlementWriter(
+    UsageIngestQueue queue, AdmissionRecorder admissions, CapCrossings crossings, ReservedIdentifiers reserved, TimeProvider clock)
 {
     public sealed record Response(int Accepted, int Duplicates);
 
@@ -29,6 +30,7 @@ public sealed class UsageSettlementWriter(UsageIngestQueue queue, CapCrossings c
         var usage = records.Select(r => r!.ToEvent(org, reserved, now)).ToList();
         try
         {
+            await admissions.StoredAsync(org, usage.Select(u => u.RequestId));
             var result = await queue.SubmitAsync(usage, ct);
             // Before the acknowledgement: no lease admits past a cap this usage reached (see CapCrossings).
             await crossings.SettledAsync(org, usage, ct);

@@ -36,7 +36,9 @@ public static class LeaseGrant
         if (Remaining(caps, usage, now) is { } remaining)
         {
             // Requests estimated at nothing need no headroom, only a budget not yet reached (Admit.Decide above).
-            var want = Math.Max(demand.CostPerSecond * (decimal)terms, 0m);
+            // As for slots, at least a request a second: at the scope's average estimate.
+            var perRequest = demand.RequestsPerSecond > 0 ? demand.CostPerSecond / (decimal)demand.RequestsPerSecond : 0m;
+            var want = Math.Max(perRequest * (decimal)Math.Max(demand.RequestsPerSecond, 1) * (decimal)terms, 0m);
             if (remaining < want * Margin) return null;
             headroom = want;
         }

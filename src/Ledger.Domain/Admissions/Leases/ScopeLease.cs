@@ -22,6 +22,13 @@ public sealed record ScopeLease(
 
     public ScopeLease Spending(decimal estimatedCost) => this with { Slots = Slots - 1, Headroom = Headroom - estimatedCost };
 
+    /// <summary>
+    /// Due for renewal at <paramref name="now"/>: less than half its term is left, or less than half of its slots or of
+    /// its headroom (demand grew since it was sized), so that the next lease is in place before this one runs out.
+    /// </summary>
+    public bool Waning(DateTimeOffset now, TimeSpan term) =>
+        ExpiresAt - now <= term / 2 || Slots * 2 < SlotsGranted || Headroom * 2 < HeadroomGranted;
+
     /// <summary>What goes back to the scope when the lease ends: slots and headroom not spent.</summary>
     public (long Slots, decimal Headroom) Unspent => (Slots ?? 0, Headroom ?? 0m);
 }

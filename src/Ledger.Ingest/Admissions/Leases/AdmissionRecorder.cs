@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Ledger.Domain.Admissions;
 using Ledger.Ingest.GroupCommit;
 using Ledger.Projections.Storage;
@@ -38,14 +39,30 @@ public sealed partial class AdmissionRecorder(
 
     protected override Exception Unavailable(Exception cause) => new AdmissionUnavailableException(cause);
 
+    private readonly ConcurrentDictionary<(Guid, string), Task> _storing = new();
+
     /// <summary>Queues the admission for storing; waits only while the queue is full, never for the commit.</summary>
     public async ValueTask RecordAsync(LeasedAdmission admission)
     {
         var stored = await EnqueueAsync(admission, CancellationToken.None);
-        _ = ReportFailureAsync(stored, admission.Request.RequestId);
+        var key = (admission.Request.OrganizationId, admission.Request.RequestId);
+        _storing[key] = stored;
+        _ = ForgetWhenStoredAsync(key, stored);
     }
 
-    private async Task ReportFailureAsync(Task<bool> stored, string requestId)
+    /// <summary>
+    /// Waits until the admissions of these requests that this node decided from a lease are stored. Their usage settles
+    /// after that, so settlement finds each reservation to close: a gateway may report usage within milliseconds of
+    /// the admission, sooner than the recorder's next commit.
+    /// </summary>
+    public async Task StoredAsync(Guid organization, IEnumerable<string> requestIds)
+    {
+        foreach (var id in requestIds)
+            if (_storing.TryGetValue((organization, id), out var stored))
+                await stored.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task ForgetWhenStoredAsync((Guid, string) key, Task<bool> stored)
     {
         try
         {
@@ -53,8 +70,9 @@ public sealed partial class AdmissionRecorder(
         }
         catch (Exception e)
         {
-            LogNotRecorded(_logger, e, requestId);
+            LogNotRecorded(_logger, e, key.Item2);
         }
+        _storing.TryRemove(key, out _);
     }
 
     protected override async Task<IReadOnlyList<bool>> WriteAsync(IReadOnlyList<LeasedAdmission> group, int lane)

@@ -7,9 +7,9 @@ using Npgsql;
 namespace Ledger.Ingest.Admissions.Leases;
 
 /// <summary>
-/// Keeps this node's leases: every quarter term it renews the leases about to end (a new lease
-/// sized from the node's demand; the old one is given back once the new one is in use) and gives
-/// back those of scopes no longer asked for. Every few seconds it gives
+/// Keeps this node's leases: every <see cref="Tick"/> it renews the leases about to end or run out
+/// (a new lease sized from the node's demand; the old one is given back once the new one is in use)
+/// and gives back those of scopes no longer asked for. Every few seconds it gives
 /// back leases left by nodes that stopped without doing so, once the lease and a reservation's
 /// lifetime have passed, with the estimated cost their node was recorded to have spent: until then
 /// their quota stays counted, which only refuses more, never less. When the node stops it gives
@@ -19,6 +19,9 @@ public sealed partial class LeaseKeeper(
     NodeLeases leases, AdmissionWriter writer, [Microsoft.Extensions.DependencyInjection.FromKeyedServices(AdmissionWriter.DataSourceKey)] NpgsqlDataSource dataSource,
     TimeProvider clock, IOptions<AdmissionOptions> options, ILogger<LeaseKeeper> logger) : BackgroundService
 {
+    /// <summary>How often leases are checked: often enough that one spent faster than it was sized for is renewed before it runs out.</summary>
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var term = options.Value.LeaseTerm;
@@ -28,7 +31,7 @@ public sealed partial class LeaseKeeper(
         {
             try
             {
-                await Task.Delay(term / 4, clock, stoppingToken);
+                await Task.Delay(term / 4 < Tick ? term / 4 : Tick, clock, stoppingToken);
                 await RenewAsync(term, stoppingToken);
                 if (clock.GetUtcNow() - lastReap > options.Value.ExpirySweepInterval)
                 {
@@ -51,11 +54,12 @@ public sealed partial class LeaseKeeper(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        var held = leases.CloseAll().Concat(leases.TakeDisplaced()).ToList();
+        var held = leases.CloseAll();
         if (held.Count == 0) return;
         try
         {
             await writer.DecideAsync([], new AdmissionWriter.LeaseWork(held, new Dictionary<ScopeKey, LeaseGrant.Demand>(), leases.Node), cancellationToken);
+            leases.Returned(held);
         }
         catch (Exception e)
         {
@@ -64,18 +68,19 @@ public sealed partial class LeaseKeeper(
     }
 
     /// <summary>
-    /// Asks for a new lease of every scope whose lease ends within half a term and is still in demand; the old lease
+    /// Asks for a new lease of every scope whose lease is waning and is still in demand; the old lease
     /// stays in use until the new one is installed, which displaces it, and it is given back by the next transaction.
     /// Leases of scopes no longer in demand are given back now.
     /// </summary>
     private async Task RenewAsync(TimeSpan term, CancellationToken ct)
     {
-        var ending = leases.Ending(term / 2);
+        var ending = leases.Waning(term);
         var wanted = leases.DemandOf(ending);
         leases.Revoke(ending.Where(s => !wanted.ContainsKey(s)));
-        var returning = leases.TakeDisplaced();
+        var returning = leases.Displaced();
         if (wanted.Count == 0 && returning.Count == 0) return;
         var decided = await writer.DecideAsync([], new AdmissionWriter.LeaseWork(returning, wanted, leases.Node), ct);
+        leases.Returned(returning);
         leases.Install(decided.Granted);
     }
 

@@ -1,4 +1,5 @@
 using Ledger.Domain.Admissions;
+using Microsoft.Extensions.Options;
 
 namespace Ledger.Ingest.Admissions.Leases;
 
@@ -8,35 +9,47 @@ namespace Ledger.Ingest.Admissions.Leases;
 /// lease of every scope of it covers it. One lock guards it all: a decision is a few dictionary
 /// look-ups, far shorter than any wait for the database.
 /// </summary>
-public sealed class NodeLeases(TimeProvider clock)
+public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> options)
 {
+    /// <summary>Over how long demand is averaged: one lease term (at least a second).</summary>
+    private readonly TimeSpan window = options.Value.LeaseTerm > TimeSpan.FromSeconds(1) ? options.Value.LeaseTerm : TimeSpan.FromSeconds(1);
+
     private readonly Lock gate = new();
     private readonly Dictionary<ScopeKey, ScopeLease> leases = [];
     private readonly Dictionary<ScopeKey, DemandMeter> demand = [];
-    private readonly List<ScopeLease> displaced = [];
+    /// <summary>Leases out of use and not yet given back, by id: each stays here until a committed transaction gave it back.</summary>
+    private readonly Dictionary<Guid, ScopeLease> displaced = [];
 
     /// <summary>This process, as lease rows name their holder.</summary>
     public string Node { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 
     /// <summary>
     /// For a transaction deciding requests of <paramref name="scopes"/>: this node's leases of them (taken out of
-    /// use, to be given back) and leases displaced since the last transaction, and its demand for each scope.
+    /// use) and every lease out of use not yet given back, to be given back; and its demand for each scope. A lease
+    /// another transaction is giving back at the same time is offered to both: whichever locks its scope first
+    /// gives it back (it deletes the lease's row), the other finds the row gone. So a decision never counts quota
+    /// this node no longer uses because its return was still under way. Call <see cref="Returned"/> once committed.
     /// </summary>
     public AdmissionWriter.LeaseWork Work(IReadOnlyCollection<ScopeKey> scopes)
     {
         var now = clock.GetUtcNow();
         lock (gate)
         {
-            var returning = new List<ScopeLease>(displaced);
-            displaced.Clear();
             var wanted = new Dictionary<ScopeKey, LeaseGrant.Demand>();
             foreach (var s in scopes)
             {
-                if (leases.Remove(s, out var lease)) returning.Add(lease);
-                if (demand.TryGetValue(s, out var meter) && meter.Rate(now) is { RequestsPerSecond: > 0 } d) wanted[s] = d;
+                if (leases.Remove(s, out var lease)) displaced[lease.Id] = lease;
+                if (demand.TryGetValue(s, out var meter) && meter.Wanted(now)) wanted[s] = meter.Rate(now);
             }
-            return new AdmissionWriter.LeaseWork(returning, wanted, Node);
+            return new AdmissionWriter.LeaseWork([.. displaced.Values], wanted, Node);
         }
+    }
+
+    /// <summary>A transaction that gave back (or found given back already) these leases committed.</summary>
+    public void Returned(IEnumerable<ScopeLease> leasesGivenBack)
+    {
+        lock (gate)
+            foreach (var lease in leasesGivenBack) displaced.Remove(lease.Id);
     }
 
     /// <summary>
@@ -66,21 +79,21 @@ public sealed class NodeLeases(TimeProvider clock)
         }
     }
 
-    /// <summary>Scopes whose lease ends within <paramref name="within"/> (or has ended): the lease stays in use until its renewal is installed.</summary>
-    public IReadOnlyList<ScopeKey> Ending(TimeSpan within)
+    /// <summary>Scopes whose lease is <see cref="ScopeLease.Waning"/>: the lease stays in use until its renewal is installed.</summary>
+    public IReadOnlyList<ScopeKey> Waning(TimeSpan term)
     {
-        var until = clock.GetUtcNow() + within;
-        lock (gate) return [.. leases.Values.Where(l => l.ExpiresAt <= until).Select(l => l.Scope)];
+        var now = clock.GetUtcNow();
+        lock (gate) return [.. leases.Values.Where(l => l.Waning(now, term)).Select(l => l.Scope)];
     }
 
-    /// <summary>Every lease, taken out of use: the node is stopping.</summary>
+    /// <summary>Every lease, taken out of use, with those not yet given back: the node is stopping.</summary>
     public IReadOnlyList<ScopeLease> CloseAll()
     {
         lock (gate)
         {
-            var all = leases.Values.ToList();
+            foreach (var lease in leases.Values) displaced[lease.Id] = lease;
             leases.Clear();
-            return all;
+            return [.. displaced.Values];
         }
     }
 
@@ -94,10 +107,10 @@ public sealed class NodeLeases(TimeProvider clock)
             foreach (var lease in granted)
             {
                 if (!leases.TryGetValue(lease.Scope, out var held)) leases[lease.Scope] = lease;
-                else if (held.ExpiresAt >= lease.ExpiresAt) displaced.Add(lease);
+                else if (held.ExpiresAt >= lease.ExpiresAt) displaced[lease.Id] = lease;
                 else
                 {
-                    displaced.Add(held);
+                    displaced[held.Id] = held;
                     leases[lease.Scope] = lease;
                 }
             }
@@ -111,7 +124,7 @@ public sealed class NodeLeases(TimeProvider clock)
     {
         lock (gate)
             foreach (var s in scopes)
-                if (leases.Remove(s, out var lease)) displaced.Add(lease);
+                if (leases.Remove(s, out var lease)) displaced[lease.Id] = lease;
     }
 
     /// <summary>As <see cref="Revoke"/>, for every scope leased here that <paramref name="revoked"/> names.</summary>
@@ -120,15 +133,10 @@ public sealed class NodeLeases(TimeProvider clock)
         lock (gate) Revoke([.. leases.Keys.Where(revoked)]);
     }
 
-    /// <summary>Leases displaced by <see cref="Install"/> or <see cref="Revoke"/>, taken to be given back.</summary>
-    public IReadOnlyList<ScopeLease> TakeDisplaced()
+    /// <summary>Leases out of use (displaced by <see cref="Install"/> or <see cref="Revoke"/>) and not yet given back.</summary>
+    public IReadOnlyList<ScopeLease> Displaced()
     {
-        lock (gate)
-        {
-            var taken = displaced.ToList();
-            displaced.Clear();
-            return taken;
-        }
+        lock (gate) return [.. displaced.Values];
     }
 
     /// <summary>The node's recent demand for each scope that has one: scopes not asked for lately get no new lease.</summary>
@@ -136,8 +144,8 @@ public sealed class NodeLeases(TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         lock (gate)
-            return scopes.Distinct().Select(s => (s, Rate: demand.TryGetValue(s, out var meter) ? meter.Rate(now) : default))
-                .Where(d => d.Rate.RequestsPerSecond > 0).ToDictionary(d => d.s, d => d.Rate);
+            return scopes.Distinct().Where(s => demand.TryGetValue(s, out var meter) && meter.Wanted(now))
+                .ToDictionary(s => s, s => demand[s].Rate(now));
     }
 
     /// <summary>Forgets the demand of scopes not asked for in the last minute, so the book does not grow without bound.</summary>
@@ -150,42 +158,52 @@ public sealed class NodeLeases(TimeProvider clock)
 
     private DemandMeter Meter(ScopeKey scope)
     {
-        if (!demand.TryGetValue(scope, out var meter)) demand[scope] = meter = new DemandMeter();
+        if (!demand.TryGetValue(scope, out var meter)) demand[scope] = meter = new DemandMeter(window);
         return meter;
     }
 
-    /// <summary>Requests and estimated cost per second over the current and the previous second.</summary>
-    private sealed class DemandMeter
+    /// <summary>
+    /// Requests and estimated cost per second, averaged with exponential decay over <c>window</c> (as CockroachDB's
+    /// tenant cost client averages consumption): a steady scope's rate, a burst counted at once and spread over the
+    /// window, a lull forgotten gradually rather than at the next second.
+    /// </summary>
+    private sealed class DemandMeter(TimeSpan window)
     {
-        private long second;
-        private (double Requests, decimal Cost) current;
-        private (double Requests, decimal Cost) previous;
+        private double requests;
+        private decimal cost;
+        private DateTimeOffset decayedAt;
 
+        /// <summary>When the scope was last asked for.</summary>
         public DateTimeOffset Last { get; private set; }
 
-        public void Add(DateTimeOffset now, decimal cost)
+        public void Add(DateTimeOffset now, decimal estimate)
         {
-            Roll(now);
-            current = (current.Requests + 1, current.Cost + cost);
+            Decay(now);
+            requests += 1;
+            cost += estimate;
             Last = now;
         }
 
         public LeaseGrant.Demand Rate(DateTimeOffset now)
         {
-            Roll(now);
-            // The previous whole second, or the current one when it already holds more (a burst).
-            return current.Requests > previous.Requests
-                ? new LeaseGrant.Demand(current.Requests, current.Cost)
-                : new LeaseGrant.Demand(previous.Requests, previous.Cost);
+            Decay(now);
+            return new LeaseGrant.Demand(requests / window.TotalSeconds, cost / (decimal)window.TotalSeconds);
         }
 
-        private void Roll(DateTimeOffset now)
+        /// <summary>Still worth a lease: about one request within the last window.</summary>
+        public bool Wanted(DateTimeOffset now)
         {
-            var s = now.ToUnixTimeSeconds();
-            if (s == second) return;
-            previous = s == second + 1 ? current : default;
-            current = default;
-            second = s;
+            Decay(now);
+            return requests >= 0.5;
+        }
+
+        private void Decay(DateTimeOffset now)
+        {
+            if (now <= decayedAt) return;
+            var kept = Math.Exp(-(now - decayedAt).TotalSeconds / window.TotalSeconds);
+            requests *= kept;
+            cost *= (decimal)kept;
+            decayedAt = now;
         }
     }
 }

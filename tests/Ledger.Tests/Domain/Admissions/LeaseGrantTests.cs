@@ -103,4 +103,16 @@ public sealed class LeaseGrantTests
         Assert.False(once.Spending(0.1m).Covers(0m, Now)); // no slot left
         Assert.False(lease.Covers(0m, Now + Term));
     }
+
+    [Fact]
+    public void a_lease_is_renewed_once_half_its_term_or_half_of_its_quota_is_gone()
+    {
+        var lease = new ScopeLease(Guid.NewGuid(), Scope, 10, 1m, 10, 1m, Now + Term, Now + Term);
+
+        Assert.False(lease.Waning(Now, Term));
+        Assert.True(lease.Waning(Now + Term / 2, Term));
+        Assert.True((lease with { Slots = 4 }).Waning(Now, Term)); // demand outgrew the size it was granted for
+        Assert.True((lease with { Headroom = 0.4m }).Waning(Now, Term));
+        Assert.False(new ScopeLease(Guid.NewGuid(), Scope, null, null, null, null, Now + Term, Now + Term).Waning(Now, Term));
+    }
 }
