@@ -35,6 +35,7 @@ public static class IngestModule
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<CapCrossings>();
         services.AddHostedService<LeaseNotifications>();
+        services.ConfigureMarten((sp, opts) => opts.Listeners.Add(new CapChangeNotices(sp.GetRequiredService<NodeLeases>())));
         // Stops first, giving back every lease while the database is still reachable.
         services.AddHostedService<LeaseKeeper>();
         services.AddSingleton<ReservationExpiry>();
@@ -54,6 +55,5 @@ public static class IngestModule
         opts.Storage.ExtendedSchemaObjects.Add(UnpricedModelsTable.Definition());
         opts.Storage.ExtendedSchemaObjects.AddRange(ScopeMeterTables.Definitions());
         opts.Storage.ExtendedSchemaObjects.AddRange(AdmissionTables.Definitions());
-        opts.Listeners.Add(new CapChangeNotices());
     }
 }

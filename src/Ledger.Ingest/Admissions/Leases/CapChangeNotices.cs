@@ -2,7 +2,9 @@ using Ledger.Domain.Admissions;
 using Ledger.Domain.Consumers;
 using Ledger.Domain.Keys;
 using Ledger.Domain.Teams;
+using JasperFx.Events;
 using Marten;
+using Marten.Services;
 
 namespace Ledger.Ingest.Admissions.Leases;
 
@@ -10,17 +12,32 @@ namespace Ledger.Ingest.Admissions.Leases;
 /// A cap change revokes every node's leases of the scopes it applies to: when a session is about to
 /// store an event that changes caps (a consumer's override, the organization's consumer defaults, a
 /// key's or a team's limits), it also queues a notification on <see cref="CapCrossings.Channel"/>.
-/// PostgreSQL delivers it when, and only if, that transaction commits, so every node
+/// PostgreSQL delivers it when, and only if, that transaction commits, so every other node
 /// (<see cref="LeaseNotifications"/>) stops admitting from those leases within milliseconds of the
-/// change, and decides the scopes' next requests in the database against the new caps.
+/// change, and decides the scopes' next requests in the database against the new caps. This node
+/// revokes its own leases once the change committed, before the change is answered: a request it
+/// decides after that answer is decided against the new caps.
 /// </summary>
-public sealed class CapChangeNotices : DocumentSessionListenerBase
+public sealed class CapChangeNotices(NodeLeases leases) : DocumentSessionListenerBase
 {
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
-        var changed = session.PendingChanges.Streams().SelectMany(s => s.Events).Select(e => ScopesOf(e.Data)).OfType<string>().ToList();
-        if (changed.Count > 0) session.QueueSqlCommand("select pg_notify(?, ?)", CapCrossings.Channel, string.Join('\n', changed));
+        if (Revocations(session.PendingChanges.Streams().SelectMany(s => s.Events)) is { } payload)
+            session.QueueSqlCommand("select pg_notify(?, ?)", CapCrossings.Channel, payload);
         return Task.CompletedTask;
+    }
+
+    public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
+    {
+        if (Revocations(commit.GetEvents()) is { } payload) leases.RevokeWhere(LeaseNotifications.Parse(payload));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The notification's payload for these events, or null when none changes caps.</summary>
+    private static string? Revocations(IEnumerable<IEvent> events)
+    {
+        var lines = events.Select(e => ScopesOf(e.Data)).OfType<string>().ToList();
+        return lines.Count > 0 ? string.Join('\n', lines) : null;
     }
 
     private static string? ScopesOf(object e) => e switch

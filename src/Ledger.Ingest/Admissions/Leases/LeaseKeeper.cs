@@ -32,7 +32,7 @@ public sealed partial class LeaseKeeper(
             try
             {
                 await Task.Delay(term / 4 < Tick ? term / 4 : Tick, clock, stoppingToken);
-                await RenewAsync(term, stoppingToken);
+                await RenewAsync(stoppingToken);
                 if (clock.GetUtcNow() - lastReap > options.Value.ExpirySweepInterval)
                 {
                     lastReap = clock.GetUtcNow();
@@ -72,9 +72,9 @@ public sealed partial class LeaseKeeper(
     /// stays in use until the new one is installed, which displaces it, and it is given back by the next transaction.
     /// Leases of scopes no longer in demand are given back now.
     /// </summary>
-    private async Task RenewAsync(TimeSpan term, CancellationToken ct)
+    private async Task RenewAsync(CancellationToken ct)
     {
-        var ending = leases.Waning(term);
+        var ending = leases.Waning();
         var wanted = leases.DemandOf(ending);
         leases.Revoke(ending.Where(s => !wanted.ContainsKey(s)));
         var returning = leases.Displaced();

@@ -11,6 +11,8 @@ namespace Ledger.Ingest.Admissions.Leases;
 /// </summary>
 public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> options)
 {
+    private readonly TimeSpan term = options.Value.LeaseTerm;
+
     /// <summary>Over how long demand is averaged: one lease term (at least a second).</summary>
     private readonly TimeSpan window = options.Value.LeaseTerm > TimeSpan.FromSeconds(1) ? options.Value.LeaseTerm : TimeSpan.FromSeconds(1);
 
@@ -24,11 +26,13 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
     public string Node { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 
     /// <summary>
-    /// For a transaction deciding requests of <paramref name="scopes"/>: this node's leases of them (taken out of
-    /// use) and every lease out of use not yet given back, to be given back; and its demand for each scope. A lease
-    /// another transaction is giving back at the same time is offered to both: whichever locks its scope first
-    /// gives it back (it deletes the lease's row), the other finds the row gone. So a decision never counts quota
-    /// this node no longer uses because its return was still under way. Call <see cref="Returned"/> once committed.
+    /// For a transaction deciding requests of <paramref name="scopes"/>: a new lease of each of them this node wants
+    /// (asked for lately) and holds no lease of that still serves (<see cref="ScopeLease.Waning"/>); and every lease
+    /// out of use not yet given back, to be given back. A lease that still serves stays in use: taking it out for the
+    /// transaction would send its scope's other requests to the database meanwhile. A lease another transaction is
+    /// giving back at the same time is offered to both: whichever locks its scope first gives it back (it deletes the
+    /// lease's row), the other finds the row gone. So a decision never counts quota this node no longer uses because
+    /// its return was still under way. Call <see cref="Returned"/> once committed.
     /// </summary>
     public AdmissionWriter.LeaseWork Work(IReadOnlyCollection<ScopeKey> scopes)
     {
@@ -37,10 +41,8 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
         {
             var wanted = new Dictionary<ScopeKey, LeaseGrant.Demand>();
             foreach (var s in scopes)
-            {
-                if (leases.Remove(s, out var lease)) displaced[lease.Id] = lease;
-                if (demand.TryGetValue(s, out var meter) && meter.Wanted(now)) wanted[s] = meter.Rate(now);
-            }
+                if (!(leases.TryGetValue(s, out var lease) && !lease.Waning(now, term)) && demand.TryGetValue(s, out var meter) && meter.Wanted(now))
+                    wanted[s] = meter.Rate(now);
             return new AdmissionWriter.LeaseWork([.. displaced.Values], wanted, Node);
         }
     }
@@ -80,7 +82,7 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
     }
 
     /// <summary>Scopes whose lease is <see cref="ScopeLease.Waning"/>: the lease stays in use until its renewal is installed.</summary>
-    public IReadOnlyList<ScopeKey> Waning(TimeSpan term)
+    public IReadOnlyList<ScopeKey> Waning()
     {
         var now = clock.GetUtcNow();
         lock (gate) return [.. leases.Values.Where(l => l.Waning(now, term)).Select(l => l.Scope)];
