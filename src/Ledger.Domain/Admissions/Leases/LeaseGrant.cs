@@ -1,3 +1,5 @@
+using Ledger.Domain.Money;
+
 namespace Ledger.Domain.Admissions;
 
 /// <summary>
@@ -38,7 +40,9 @@ public static class LeaseGrant
             // Requests estimated at nothing need no headroom, only a budget not yet reached (Admit.Decide above).
             // As for slots, at least a request a second: at the scope's average estimate.
             var perRequest = demand.RequestsPerSecond > 0 ? demand.CostPerSecond / (decimal)demand.RequestsPerSecond : 0m;
-            var want = Math.Max(perRequest * (decimal)Math.Max(demand.RequestsPerSecond, 1) * (decimal)terms, 0m);
+            // Kept to the places money is stored with: the reserved total the grant adds to, the lease row and what is
+            // given back must all be the same amount, or a return could leave the scope a fraction under its spend.
+            var want = Usd.Round(Math.Max(perRequest * (decimal)Math.Max(demand.RequestsPerSecond, 1) * (decimal)terms, 0m));
             if (remaining < want * Margin) return null;
             headroom = want;
         }

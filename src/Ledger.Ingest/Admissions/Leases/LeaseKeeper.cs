@@ -76,7 +76,8 @@ public sealed partial class LeaseKeeper(
     {
         var ending = leases.Waning();
         var wanted = leases.DemandOf(ending);
-        leases.Revoke(ending.Where(s => !wanted.ContainsKey(s)));
+        // Not asked for lately, or ended without a renewal (its scope came too near a cap to lease): given back now.
+        leases.Revoke(ending.Where(s => !wanted.ContainsKey(s)).Concat(leases.Ended()));
         var returning = leases.Displaced();
         if (wanted.Count == 0 && returning.Count == 0) return;
         var decided = await writer.DecideAsync([], new AdmissionWriter.LeaseWork(returning, wanted, leases.Node), ct);

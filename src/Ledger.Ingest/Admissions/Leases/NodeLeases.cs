@@ -88,6 +88,13 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
         lock (gate) return [.. leases.Values.Where(l => l.Waning(now, term)).Select(l => l.Scope)];
     }
 
+    /// <summary>Scopes whose lease has ended.</summary>
+    public IReadOnlyList<ScopeKey> Ended()
+    {
+        var now = clock.GetUtcNow();
+        lock (gate) return [.. leases.Values.Where(l => now >= l.ExpiresAt).Select(l => l.Scope)];
+    }
+
     /// <summary>Every lease, taken out of use, with those not yet given back: the node is stopping.</summary>
     public IReadOnlyList<ScopeLease> CloseAll()
     {
