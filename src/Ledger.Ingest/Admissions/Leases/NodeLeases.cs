@@ -27,8 +27,8 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
 
     /// <summary>
     /// For a transaction deciding requests of <paramref name="scopes"/>: a new lease of each of them this node wants
-    /// (asked for lately) and holds no lease of that still serves (<see cref="ScopeLease.Waning"/>); and every lease
-    /// out of use not yet given back, to be given back. A lease that still serves stays in use: taking it out for the
+    /// (asked for lately) and holds no lease of that still serves (<see cref="ScopeLease.Waning"/>); and its leases of
+    /// them out of use and not yet given back, to be given back (<see cref="LeaseKeeper"/> gives back the others). A lease that still serves stays in use: taking it out for the
     /// transaction would send its scope's other requests to the database meanwhile. A lease another transaction is
     /// giving back at the same time is offered to both: whichever locks its scope first gives it back (it deletes the
     /// lease's row), the other finds the row gone. So a decision never counts quota this node no longer uses because
@@ -43,7 +43,8 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
             foreach (var s in scopes)
                 if (!(leases.TryGetValue(s, out var lease) && !lease.Waning(now, term)) && demand.TryGetValue(s, out var meter) && meter.Wanted(now))
                     wanted[s] = meter.Rate(now);
-            return new AdmissionWriter.LeaseWork([.. displaced.Values], wanted, Node);
+            var mine = scopes.ToHashSet();
+            return new AdmissionWriter.LeaseWork([.. displaced.Values.Where(l => mine.Contains(l.Scope))], wanted, Node);
         }
     }
 
