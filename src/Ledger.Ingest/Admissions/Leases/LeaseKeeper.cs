@@ -79,11 +79,19 @@ public sealed partial class LeaseKeeper(
         // Not asked for lately, or ended without a renewal (its scope came too near a cap to lease): given back now.
         leases.Revoke(ending.Where(s => !wanted.ContainsKey(s)).Concat(leases.Ended()));
         var returning = leases.Displaced();
-        if (wanted.Count == 0 && returning.Count == 0) return;
-        var decided = await writer.DecideAsync([], new AdmissionWriter.LeaseWork(returning, wanted, leases.Node), ct);
-        leases.Returned(returning);
-        leases.Install(decided.Granted);
+        // A few scopes per transaction: each holds its scopes' locks, and a request decided in the database waits for them.
+        foreach (var chunk in returning.Select(l => l.Scope).Concat(wanted.Keys).Distinct().Chunk(ScopesPerTransaction))
+        {
+            var scopes = chunk.ToHashSet();
+            var back = returning.Where(l => scopes.Contains(l.Scope)).ToList();
+            var decided = await writer.DecideAsync([], new AdmissionWriter.LeaseWork(
+                back, wanted.Where(w => scopes.Contains(w.Key)).ToDictionary(), leases.Node), ct);
+            leases.Returned(back);
+            leases.Install(decided.Granted);
+        }
     }
+
+    private const int ScopesPerTransaction = 32;
 
     /// <summary>Gives back leases whose node never did, a reservation's lifetime after they ended.</summary>
     private async Task ReapAsync(CancellationToken ct)
