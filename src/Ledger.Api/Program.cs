@@ -22,12 +22,13 @@ builder.Services.AddLedgerRateLimits(builder.Configuration);
 builder.Services.AddLedgerProblems();
 builder.Services.AddLedgerHttp();
 builder.Services.AddLedgerApiDocs();
-builder.Services.AddLedgerTelemetry();
+builder.Services.AddLedgerTelemetry(builder.Configuration);
 builder.Services.AddLedgerDashboard(builder.Configuration);
 
 var app = builder.Build();
 app.UseLedgerResponseHeaders();
 app.UseLedgerRequestLog();
+app.UseLedgerUsageRefusals();
 app.UseLedgerProblems();
 app.UseLedgerDashboardFiles();
 app.UseRateLimiter(); // before authentication: a refused address costs no token lookup
