@@ -23,6 +23,7 @@ builder.Services.AddLedgerProblems();
 builder.Services.AddLedgerHttp();
 builder.Services.AddLedgerApiDocs();
 builder.Services.AddLedgerTelemetry(builder.Configuration);
+builder.Services.AddLedgerTracing(builder.Configuration);
 builder.Services.AddLedgerDashboard(builder.Configuration);
 
 var app = builder.Build();
