@@ -1,5 +1,5 @@
-using Span = System.Diagnostics.Activity;
 using OpenTelemetry;
+using Span = System.Diagnostics.Activity;
 
 namespace Ledger.Api.Telemetry;
 
