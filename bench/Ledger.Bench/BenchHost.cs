@@ -1,4 +1,4 @@
-using Ledger.Api.Hosting;
+using Ledger.Api.Storage;
 using Ledger.Api.Telemetry;
 using Ledger.Ingest;
 using Microsoft.Extensions.Configuration;

@@ -1,9 +1,10 @@
 using Ledger.Api.Auth;
+using Ledger.Api.Background;
 using Ledger.Api.Cli;
 using Ledger.Api.Dashboard;
-using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Problems;
+using Ledger.Api.Storage;
 using Ledger.Api.Telemetry;
 using Ledger.Ingest;
 
