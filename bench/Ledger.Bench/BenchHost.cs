@@ -1,4 +1,5 @@
-using Ledger.Api.Hosting;
+using Ledger.Api.Storage;
+using Ledger.Api.Telemetry;
 using Ledger.Ingest;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +22,8 @@ public static class BenchHost
         });
         builder.Services.AddLedgerStore(builder.Configuration);
         builder.Services.AddLedgerIngest(builder.Configuration);
+        // Metrics as an API node records them (on unless Ledger__Metrics__Enabled=false), so that their cost shows.
+        builder.Services.AddLedgerTelemetry(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync();
         return host;

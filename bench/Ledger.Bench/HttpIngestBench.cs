@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Ledger.Api.Hosting;
 using Ledger.Api.Organizations.Creating;
+using Ledger.Api.Storage;
 using Ledger.Domain.Usage;
 using Marten;
 

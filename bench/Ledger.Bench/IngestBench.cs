@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using Ledger.Api.Telemetry;
 using Ledger.Domain.Usage;
 using Ledger.Ingest.Usage.Settling;
 using Ledger.Projections.Consumers;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -23,6 +25,7 @@ public static class IngestBench
         var queue = host.Services.GetRequiredService<UsageIngestQueue>();
 
         Console.WriteLine($"machine: {BenchArgs.Machine}");
+        Console.WriteLine($"metrics: {(TelemetrySetup.MetricsEnabled(host.Services.GetRequiredService<IConfiguration>()) ? "on" : "off")}");
         Console.WriteLine($"events: {args.Events}, consumers: {args.Consumers}, batch: {args.BatchSize}, concurrent posts: {args.Concurrency}");
 
         // Warm-up outside the measurement, in an organization of its own: JIT tiering, the

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using Ledger.Api.Access;
-using Ledger.Api.Hosting;
+using Ledger.Api.Storage;
 using Ledger.Domain.Access;
 using Ledger.Domain.Access.Tokens;
 using Ledger.Ingest.Usage.Settling;

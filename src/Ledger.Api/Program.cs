@@ -1,9 +1,10 @@
 using Ledger.Api.Auth;
+using Ledger.Api.Background;
 using Ledger.Api.Cli;
 using Ledger.Api.Dashboard;
-using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Api.Problems;
+using Ledger.Api.Storage;
 using Ledger.Api.Telemetry;
 using Ledger.Ingest;
 
@@ -22,12 +23,14 @@ builder.Services.AddLedgerRateLimits(builder.Configuration);
 builder.Services.AddLedgerProblems();
 builder.Services.AddLedgerHttp();
 builder.Services.AddLedgerApiDocs();
-builder.Services.AddLedgerTelemetry();
+builder.Services.AddLedgerTelemetry(builder.Configuration);
+builder.Services.AddLedgerTracing(builder.Configuration);
 builder.Services.AddLedgerDashboard(builder.Configuration);
 
 var app = builder.Build();
 app.UseLedgerResponseHeaders();
 app.UseLedgerRequestLog();
+app.UseLedgerUsageRefusals();
 app.UseLedgerProblems();
 app.UseLedgerDashboardFiles();
 app.UseRateLimiter(); // before authentication: a refused address costs no token lookup

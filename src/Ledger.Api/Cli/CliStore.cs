@@ -1,4 +1,4 @@
-using Ledger.Api.Hosting;
+using Ledger.Api.Storage;
 using Marten;
 
 namespace Ledger.Api.Cli;

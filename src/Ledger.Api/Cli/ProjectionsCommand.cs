@@ -1,4 +1,4 @@
-using Ledger.Api.Hosting;
+using Ledger.Api.Storage;
 using Ledger.Projections.Rebuilds;
 using Marten;
 using Npgsql;

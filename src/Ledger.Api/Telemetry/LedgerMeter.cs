@@ -3,8 +3,8 @@ using System.Diagnostics.Metrics;
 namespace Ledger.Api.Telemetry;
 
 /// <summary>
-/// Ledger's own instruments, beside ASP.NET Core's request durations (which give each endpoint's
-/// latency, admissions' among them) and Npgsql's connection figures: what the requests carried.
+/// Ledger's own instruments, beside ASP.NET Core's request durations and Npgsql's connection
+/// figures: what the requests carried. No label names an organization or a consumer.
 /// </summary>
 public static class LedgerMeter
 {
@@ -12,38 +12,50 @@ public static class LedgerMeter
 
     private static readonly Meter Meter = new(Name);
 
-    private static readonly Counter<long> UsageStored = Meter.CreateCounter<long>(
-        "ledger.usage.stored", "{event}", "Usage records stored as UsageSettled events (the ingest rate).");
+    private static readonly Counter<long> UsageRecords = Meter.CreateCounter<long>("ledger.usage.records", "{record}",
+        "Usage records posted, by outcome: accepted (stored as UsageSettled), duplicate (request_id already stored) or refused.");
 
-    private static readonly Counter<long> UsageDuplicates = Meter.CreateCounter<long>(
-        "ledger.usage.duplicates", "{record}", "Usage records whose request_id was already stored (a gateway's retries).");
+    /// <summary>Admissions are in-memory decisions and a short transaction: buckets from 100 µs to 1 s.</summary>
+    private static readonly Histogram<double> AdmissionDuration = Meter.CreateHistogram("ledger.admission.duration", "s",
+        "Time to decide an admission, by outcome: admitted, rejected (with the cap's scope and kind), closed or unavailable.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] });
 
-    private static readonly Counter<long> Admissions = Meter.CreateCounter<long>(
-        "ledger.admissions", "{request}", "Admission decisions, by outcome: admitted, rejected (with the cap's scope and kind) or closed.");
+    private static readonly Counter<long> WebhookAttempts = Meter.CreateCounter<long>("ledger.webhook.deliveries", "{attempt}",
+        "Webhook delivery attempts, by outcome: delivered, failed (retried later) or dead_lettered (the last failed).");
 
-    public static void Settled(int stored, int duplicates)
+    public static void Settled(int accepted, int duplicates)
     {
-        UsageStored.Add(stored);
-        if (duplicates > 0) UsageDuplicates.Add(duplicates);
+        if (accepted > 0) UsageRecords.Add(accepted, new KeyValuePair<string, object?>("outcome", "accepted"));
+        if (duplicates > 0) UsageRecords.Add(duplicates, new KeyValuePair<string, object?>("outcome", "duplicate"));
     }
 
-    public static void Admitted() => Admissions.Add(1, new KeyValuePair<string, object?>("outcome", "admitted"));
+    /// <summary>Records a usage endpoint refused (<see cref="UsageRefusals"/>).</summary>
+    public static void UsageRefused(int records)
+    {
+        if (records > 0) UsageRecords.Add(records, new KeyValuePair<string, object?>("outcome", "refused"));
+    }
 
-    public static void Rejected(string scope, string limitKind) => Admissions.Add(1,
+    public static void Admitted(TimeSpan took) => AdmissionDuration.Record(took.TotalSeconds, new KeyValuePair<string, object?>("outcome", "admitted"));
+
+    public static void Rejected(TimeSpan took, string scope, string limitKind) => AdmissionDuration.Record(took.TotalSeconds,
         new KeyValuePair<string, object?>("outcome", "rejected"), new("scope", scope), new("limit_kind", limitKind));
 
-    public static void Closed() => Admissions.Add(1, new KeyValuePair<string, object?>("outcome", "closed"));
+    public static void Closed(TimeSpan took) => AdmissionDuration.Record(took.TotalSeconds, new KeyValuePair<string, object?>("outcome", "closed"));
 
-    private static readonly Counter<long> WebhookAttempts = Meter.CreateCounter<long>(
-        "ledger.webhook.deliveries", "{attempt}", "Webhook delivery attempts, by outcome: delivered, failed (retried later) or dead_lettered (the last failed).");
+    /// <summary>The group commit could not confirm the admission (the database is down): answered 503.</summary>
+    public static void Unavailable(TimeSpan took) => AdmissionDuration.Record(took.TotalSeconds, new KeyValuePair<string, object?>("outcome", "unavailable"));
 
     /// <summary>One attempt at a webhook delivery: <c>delivered</c>, <c>failed</c> or <c>dead_lettered</c>.</summary>
     public static void WebhookAttempted(string outcome) => WebhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
-    /// <summary>Each async projection's lag, in events behind the newest, as <see cref="ProjectionLag"/> last read it.</summary>
-    internal static IReadOnlyList<(string Projection, long Lag)> Lags { get; set; } = [];
+    /// <summary>Each async projection's lag as <see cref="ProjectionLag"/> last read it: events behind the newest, and the age of the oldest of them.</summary>
+    internal static IReadOnlyList<ProjectionLag.Reading> Lags { get; set; } = [];
 
     private static readonly ObservableGauge<long> LagGauge = Meter.CreateObservableGauge("ledger.projection.lag",
-        () => Lags.Select(l => new Measurement<long>(l.Lag, new KeyValuePair<string, object?>("projection", l.Projection))),
+        () => Lags.Select(l => new Measurement<long>(l.Events, new KeyValuePair<string, object?>("projection", l.Projection))),
         "{event}", "How many events each async projection is behind the newest.");
+
+    private static readonly ObservableGauge<double> DelayGauge = Meter.CreateObservableGauge("ledger.projection.delay",
+        () => Lags.Select(l => new Measurement<double>(l.Seconds, new KeyValuePair<string, object?>("projection", l.Projection))),
+        "s", "How long the oldest event each async projection has not processed yet has waited (0 when it is up to date).");
 }

@@ -67,6 +67,7 @@ public abstract partial class GroupCommitQueue<TItem, TResult>(int lanes, int ca
     private async Task RunLaneAsync(int lane)
     {
         var group = new List<Pending>();
+        var queue = GroupCommitMeter.QueueOf(GetType());
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
             group.Clear();
@@ -79,6 +80,7 @@ public abstract partial class GroupCommitQueue<TItem, TResult>(int lanes, int ca
             if (group.Count == 0) continue;
             Interlocked.Increment(ref _transactions);
             Interlocked.Add(ref _itemsGrouped, group.Count);
+            GroupCommitMeter.Grouped(group.Count, queue);
             await FlushAsync(group, lane);
         }
     }

@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using Ledger.Api.Hosting;
 using Ledger.Api.Organizations.Creating;
+using Ledger.Api.Storage;
 using Marten;
 
 namespace Ledger.Tests.Infrastructure;

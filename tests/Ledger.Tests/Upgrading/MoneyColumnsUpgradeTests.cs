@@ -1,4 +1,4 @@
-using Ledger.Api.Hosting;
+using Ledger.Api.Storage;
 using Ledger.Projections;
 using Ledger.Projections.Consumers;
 using Ledger.Projections.DailyActivity;

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
-using Ledger.Api.Hosting;
+using Ledger.Api.Storage;
 using Ledger.Domain.Usage;
 using Ledger.Tests.Infrastructure;
 using Marten;

@@ -58,6 +58,11 @@ public sealed class DeliveryTests(WebhookFixture fixture)
             - MetricsScrape.Value(before, "ledger_webhook_deliveries_total", "outcome=\"failed\""));
         Assert.Equal(1, MetricsScrape.Value(after, "ledger_webhook_deliveries_total", "outcome=\"delivered\"")
             - MetricsScrape.Value(before, "ledger_webhook_deliveries_total", "outcome=\"delivered\""));
+        // Wolverine's and Marten's own meters too, without the database's address.
+        Assert.Equal(3, MetricsScrape.Value(after, "wolverine_execution_failure_Messages_total", "message_type=\"Ledger.Api.Webhooks.Delivering.DeliverWebhook\"")
+            - MetricsScrape.Value(before, "wolverine_execution_failure_Messages_total", "message_type=\"Ledger.Api.Webhooks.Delivering.DeliverWebhook\""));
+        Assert.NotEmpty(MetricsScrape.Series(after, "marten_alerts_all_processed_total"));
+        Assert.DoesNotContain("database_uri", after, StringComparison.Ordinal);
         Assert.Single(received.Select(r => r.Id).Distinct());
         Assert.Equal(4, delivery.GetProperty("attempts").GetInt32());
         Assert.Equal(204, delivery.GetProperty("last_status").GetInt32());

@@ -40,6 +40,11 @@ public sealed class DurableDeliveryTests : IAsyncLifetime
             var hook = await RegisterAsync(owner, org, _receiver.Url("restart", failures: 1));
             await PostUsageAsync(ingest, UsageRecord("r1", "tenant_acme", cost: 0.60m)).SucceededAsync();
             await _receiver.WaitForAsync("restart", 1);
+            // The failed attempt is an error in the log, naming the webhook and the status, never the signing secret.
+            await first.LoggedAsync($"Webhook {hook}: delivery");
+            Assert.Contains("fail: Ledger.Api.Webhooks.Delivering.DeliverWebhook", first.Output, StringComparison.Ordinal);
+            Assert.Contains("attempt 1 failed (status 500: answered 500); it will be retried", first.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("whsec_", first.Output, StringComparison.Ordinal);
             await ScheduledAsync(first.ConnectionString); // the retry is in the inbox table, not only in memory
             await first.DisposeAsync();
 

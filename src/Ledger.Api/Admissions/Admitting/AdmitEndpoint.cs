@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Claims;
 using Ledger.Api.Auth;
@@ -28,39 +29,43 @@ public static class AdmitEndpoint
     private static async Task<IResult> HandleAsync(
         AdmissionPost post, ClaimsPrincipal user, AdmissionGate gate, ReservedIdentifiers reserved, HttpContext http, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            return await gate.DecideAsync(post.ToRequest(user.OrganizationOf(), reserved), ct) switch
+            var outcome = await gate.DecideAsync(post.ToRequest(user.OrganizationOf(), reserved), ct);
+            var took = Stopwatch.GetElapsedTime(started);
+            return outcome switch
             {
-                AdmissionOutcome.Admitted a => Admitted(a),
-                AdmissionOutcome.Rejected r => Refused(r.Hit, http),
-                AdmissionOutcome.Closed => Closed(),
+                AdmissionOutcome.Admitted a => Admitted(a, took),
+                AdmissionOutcome.Rejected r => Refused(r.Hit, took, http),
+                AdmissionOutcome.Closed => Closed(took),
                 _ => throw new InvalidOperationException("Unknown admission outcome."),
             };
         }
         catch (AdmissionUnavailableException e)
         {
+            LedgerMeter.Unavailable(Stopwatch.GetElapsedTime(started));
             return Problem.Unavailable(e.Message);
         }
     }
 
-    private static IResult Admitted(AdmissionOutcome.Admitted a)
+    private static IResult Admitted(AdmissionOutcome.Admitted a, TimeSpan took)
     {
-        LedgerMeter.Admitted();
+        LedgerMeter.Admitted(took);
         return Results.Ok(new Response(true, a.ReservationId, a.ExpiresAt));
     }
 
-    private static IResult Closed()
+    private static IResult Closed(TimeSpan took)
     {
-        LedgerMeter.Closed();
+        LedgerMeter.Closed(took);
         return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict",
                     detail: "request_id: this request was admitted before and has settled or expired; a new request needs a new request_id.");
     }
 
-    private static IResult Refused(CapHit hit, HttpContext http)
+    private static IResult Refused(CapHit hit, TimeSpan took, HttpContext http)
     {
         var (scope, kind) = (Wire(hit.Scope.ToString()), Wire(hit.Kind.ToString()));
-        LedgerMeter.Rejected(scope, kind);
+        LedgerMeter.Rejected(took, scope, kind);
         var rate = hit.Kind is LimitKind.Rpm or LimitKind.Tpm;
         if (hit.RetryAfter is { } wait)
             http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using FluentValidation;
 using Ledger.Api.Auth;
 using Ledger.Api.Consumers.Registering;
-using Ledger.Api.Hosting;
+using Ledger.Api.Http;
 using Ledger.Api.Problems;
 
 namespace Ledger.Api.Consumers.Importing;

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Ledger.Api.Auth;
+using Ledger.Api.Telemetry;
 using Ledger.Api.Usage.Settling;
 using Ledger.Api.Validation;
 
@@ -12,6 +13,7 @@ public static class LiteLlmEndpoint
         app.MapPost("/v1/integrations/litellm", (LiteLlmPost post, ClaimsPrincipal user, UsageSettlementWriter writer, CancellationToken ct) =>
                 writer.SettleAsync(post.Records, user, ct))
             .RequireAuthorization(Policies.Ingest)
+            .CountsRefusedUsage()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(UsagePost.MaxBodyBytes)) // as /v1/usage
             .AddEndpointFilter<ValidationFilter>()
             // No Accepts(): it would answer 415 to a Content-Type it does not list, and the body is told apart by itself.

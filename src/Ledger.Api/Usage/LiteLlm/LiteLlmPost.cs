@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Ledger.Api.Hosting;
+using Ledger.Api.Http;
 using Ledger.Api.Usage.Settling;
 using Ledger.Ingest.Usage.Settling;
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Ledger.Api.Auth;
+using Ledger.Api.Telemetry;
 using Ledger.Api.Usage.Settling;
 
 namespace Ledger.Api.Usage.Otlp;
@@ -23,9 +24,11 @@ public static class OtlpEndpoint
                 {
                     return OtlpAnswer.Refused(encoding, $"The body is no OTLP ExportTraceServiceRequest in {(encoding == OtlpEncoding.Json ? "JSON" : "protobuf")}: {e.Message}");
                 }
+                LedgerMeter.UsageRefused(post.Rejected);
                 return await writer.SettleAsync(post.Records, user, _ => new OtlpAnswer(post.Answer(), encoding, StatusCodes.Status200OK), ct);
             })
             .RequireAuthorization(Policies.Ingest)
+            .CountsRefusedUsage()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(UsagePost.MaxBodyBytes)) // as /v1/usage
             .Accepts<Stream>(OtlpWire.Protobuf, OtlpWire.Json)
             .WithDescription("OTLP/HTTP trace export (ExportTraceServiceRequest, protobuf or JSON, gzip or not); spans with GenAI token usage are settled, others ignored.")

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.IO.Compression;
 using System.Text;
 using Google.Protobuf;
-using Ledger.Api.Hosting;
+using Ledger.Api.Http;
 using Ledger.Api.Problems;
 using Ledger.Api.Usage.Settling;
 using Microsoft.Net.Http.Headers;

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Ledger.Api.Auth;
+using Ledger.Api.Telemetry;
 using Ledger.Api.Validation;
 using Ledger.Ingest.Usage.Settling;
 
@@ -11,6 +12,7 @@ public static class SettleUsageEndpoint
         app.MapPost("/v1/usage", (UsagePost post, ClaimsPrincipal user, UsageSettlementWriter writer, CancellationToken ct) =>
                 writer.SettleAsync(post.Records, user, ct))
             .RequireAuthorization(Policies.Ingest)
+            .CountsRefusedUsage()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(UsagePost.MaxBodyBytes)) // above the server's JSON default
             .AddEndpointFilter<ValidationFilter>()
             .Accepts<UsageRecord[]>("application/json")

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Ledger.Api.Hosting;
+using Ledger.Api.Http;
 using Ledger.Api.Validation;
 using Ledger.Ingest.Usage.Settling;
 

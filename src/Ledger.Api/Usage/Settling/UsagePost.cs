@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Ledger.Api.Hosting;
+using Ledger.Api.Http;
 using Ledger.Ingest.Usage.Settling;
 
 namespace Ledger.Api.Usage.Settling;

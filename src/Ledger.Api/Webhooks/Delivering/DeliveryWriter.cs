@@ -6,19 +6,19 @@ namespace Ledger.Api.Webhooks.Delivering;
 /// <summary>A delivery as its handler needs it, and the record of each attempt.</summary>
 public sealed class DeliveryWriter(NpgsqlDataSource dataSource)
 {
-    public sealed record Outgoing(string Url, string SealedSecret, string Payload);
+    public sealed record Outgoing(Guid WebhookId, string Url, string SealedSecret, string Payload);
 
     /// <summary>Null when there is nothing to send: the delivery went through already, or its webhook was deleted.</summary>
     public async Task<Outgoing?> LoadAsync(Guid deliveryId, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(
             $"""
-            select w.url, w.sealed_secret, d.payload from {WebhookTables.Deliveries} d join {WebhookTables.Webhooks} w on w.id = d.webhook_id
+            select w.id, w.url, w.sealed_secret, d.payload from {WebhookTables.Deliveries} d join {WebhookTables.Webhooks} w on w.id = d.webhook_id
             where d.id = $1 and w.deleted_at is null and d.delivered_at is null
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = deliveryId });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new Outgoing(reader.GetString(0), reader.GetString(1), reader.GetString(2)) : null;
+        return await reader.ReadAsync(ct) ? new Outgoing(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)) : null;
     }
 
     /// <summary>Counts an attempt: delivered when <paramref name="error"/> is null, else failed, and dead-lettered if it was the last.</summary>

@@ -1,4 +1,5 @@
 using JasperFx.Events.Daemon;
+using Ledger.Api.Background;
 using Ledger.Ingest;
 using Ledger.Ingest.Admissions;
 using Ledger.Projections;
@@ -6,7 +7,7 @@ using Marten;
 using Npgsql;
 using Wolverine.Marten;
 
-namespace Ledger.Api.Hosting;
+namespace Ledger.Api.Storage;
 
 public static class StoreSetup
 {

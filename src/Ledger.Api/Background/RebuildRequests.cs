@@ -1,10 +1,11 @@
 using JasperFx.Events.Daemon;
+using Ledger.Api.Storage;
 using Ledger.Projections.Rebuilds;
 using Marten;
 using Npgsql;
 using IProjectionCoordinator = Marten.Events.Daemon.Coordination.IProjectionCoordinator;
 
-namespace Ledger.Api.Hosting;
+namespace Ledger.Api.Background;
 
 /// <summary>
 /// Carries out <c>ledger projections rebuild</c> for the shards this node runs. Only the node that

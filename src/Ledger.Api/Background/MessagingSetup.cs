@@ -6,7 +6,7 @@ using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Marten;
 
-namespace Ledger.Api.Hosting;
+namespace Ledger.Api.Background;
 
 /// <summary>
 /// Background work on Wolverine: its PostgreSQL inbox and outbox (through Marten, in the same database

@@ -5,7 +5,7 @@ using Ledger.Projections.Storage;
 using Marten;
 using Npgsql;
 
-namespace Ledger.Api.Hosting;
+namespace Ledger.Api.Storage;
 
 /// <summary>
 /// The few schema changes Marten's migration cannot make by itself. They run while the host is

@@ -6,6 +6,7 @@ using Ledger.Api.Access.Tokens;
 using Ledger.Api.Activity.Exporting;
 using Ledger.Api.Admissions.Admitting;
 using Ledger.Api.Audit.Reading;
+using Ledger.Api.Background;
 using Ledger.Api.Consumers.Activity;
 using Ledger.Api.Consumers.Defaults;
 using Ledger.Api.Consumers.Importing;
@@ -33,7 +34,7 @@ using Ledger.Api.Webhooks.Listing;
 using Ledger.Api.Webhooks.Registering;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
-namespace Ledger.Api.Hosting;
+namespace Ledger.Api.Http;
 
 public static class HttpSetup
 {

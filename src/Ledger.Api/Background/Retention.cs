@@ -3,7 +3,7 @@ using Ledger.Projections.SpendLog;
 using Ledger.Projections.Storage;
 using Npgsql;
 
-namespace Ledger.Api.Hosting;
+namespace Ledger.Api.Background;
 
 /// <summary>
 /// Deletes audit and spend log rows that have left the 90-day window (<see cref="RetentionWindow"/>),

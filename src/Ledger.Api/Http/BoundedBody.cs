@@ -2,7 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Ledger.Api.Problems;
 
-namespace Ledger.Api.Hosting;
+namespace Ledger.Api.Http;
 
 /// <summary>Reads a whole request body into the pipe's buffer, refusing it (413) past a limit.</summary>
 public static class BoundedBody

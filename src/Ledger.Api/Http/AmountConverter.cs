@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Ledger.Domain.Money;
 
-namespace Ledger.Api.Hosting;
+namespace Ledger.Api.Http;
 
 /// <summary>
 /// Writes amounts without the trailing zeros of their stored scale (<c>1.5</c>, not

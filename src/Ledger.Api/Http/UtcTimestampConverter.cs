@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Ledger.Api.Hosting;
+namespace Ledger.Api.Http;
 
 /// <summary>
 /// Reads timestamps the way the docs promise: ISO 8601, UTC unless they carry an offset (a bare
