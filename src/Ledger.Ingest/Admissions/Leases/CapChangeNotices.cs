@@ -22,23 +22,20 @@ public sealed class CapChangeNotices(NodeLeases leases) : DocumentSessionListene
 {
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
-        if (Revocations(session.PendingChanges.Streams().SelectMany(s => s.Events)) is { } payload)
+        foreach (var payload in LeaseNotifications.Payloads(Revocations(session.PendingChanges.Streams().SelectMany(s => s.Events))))
             session.QueueSqlCommand("select pg_notify(?, ?)", CapCrossings.Channel, payload);
         return Task.CompletedTask;
     }
 
     public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
-        if (Revocations(commit.GetEvents()) is { } payload) leases.RevokeWhere(LeaseNotifications.Parse(payload));
+        var lines = Revocations(commit.GetEvents()).ToList();
+        if (lines.Count > 0) leases.RevokeWhere(LeaseNotifications.Parse(string.Join('\n', lines)));
         return Task.CompletedTask;
     }
 
-    /// <summary>The notification's payload for these events, or null when none changes caps.</summary>
-    private static string? Revocations(IEnumerable<IEvent> events)
-    {
-        var lines = events.Select(e => ScopesOf(e.Data)).OfType<string>().ToList();
-        return lines.Count > 0 ? string.Join('\n', lines) : null;
-    }
+    /// <summary>The notification's lines for these events: one per event that changes caps.</summary>
+    private static IEnumerable<string> Revocations(IEnumerable<IEvent> events) => events.Select(e => ScopesOf(e.Data)).OfType<string>();
 
     private static string? ScopesOf(object e) => e switch
     {

@@ -65,8 +65,8 @@ public sealed partial class CapCrossings(
 
         leases.Revoke(crossed);
         await using var notify = new NpgsqlBatch(connection);
-        foreach (var chunk in crossed.Select(LeaseNotifications.Format).Chunk(100))
-            notify.BatchCommands.Add(SqlBatch.Command("select pg_notify($1, $2)", Channel, string.Join('\n', chunk)));
+        foreach (var payload in LeaseNotifications.Payloads(crossed.Select(LeaseNotifications.Format)))
+            notify.BatchCommands.Add(SqlBatch.Command("select pg_notify($1, $2)", Channel, payload));
         await notify.ExecuteNonQueryAsync(ct);
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Ledger.Domain.Admissions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,31 @@ public sealed partial class LeaseNotifications(NpgsqlDataSource dataSource, Node
 
     /// <summary>Every scope of one kind in an organization (its consumer defaults changed): the line has no id.</summary>
     public static string FormatEvery(Guid organizationId, CapScope scope) => $"{organizationId:N} {(int)scope}";
+
+    /// <summary>
+    /// The lines as notification payloads: as many lines as fit under PostgreSQL's 8,000-byte limit each
+    /// (a bulk import changes thousands of consumers' caps in one transaction).
+    /// </summary>
+    public static IEnumerable<string> Payloads(IEnumerable<string> lines)
+    {
+        var (payload, bytes) = (new StringBuilder(), 0);
+        foreach (var line in lines)
+        {
+            var size = Encoding.UTF8.GetByteCount(line) + 1;
+            if (bytes > 0 && bytes + size > MaxPayloadBytes)
+            {
+                yield return payload.ToString();
+                (bytes, _) = (0, payload.Clear());
+            }
+            if (bytes > 0) payload.Append('\n');
+            payload.Append(line);
+            bytes += size;
+        }
+        if (bytes > 0) yield return payload.ToString();
+    }
+
+    /// <summary>A payload must be shorter than 8,000 bytes.</summary>
+    private const int MaxPayloadBytes = 7_999;
 
     /// <summary>Which of this node's leases a notification revokes.</summary>
     public static Func<ScopeKey, bool> Parse(string payload)
