@@ -1,8 +1,8 @@
+using JasperFx.Events;
 using Ledger.Domain.Admissions;
 using Ledger.Domain.Consumers;
 using Ledger.Domain.Keys;
 using Ledger.Domain.Teams;
-using JasperFx.Events;
 using Marten;
 using Marten.Services;
 
