@@ -76,7 +76,7 @@ public sealed class AdmissionWriter(
             var changed = admitted.SelectMany(a => a.Request.Scopes())
                 .Concat(leases.Returning.Select(l => l.Scope)).Concat(granted.Select(l => l.Scope)).Distinct().ToList();
             await using var batch = new NpgsqlBatch(connection);
-            if (admitted.Count > 0) batch.BatchCommands.Add(InsertReservations(admitted, now));
+            if (admitted.Count > 0) batch.BatchCommands.Add(InsertReservations([.. admitted.Select(a => (a.Request, a.Outcome, now))]));
             if (changed.Count > 0) batch.BatchCommands.Add(SaveStates(states, after, changed, now));
             if (granted.Count > 0) batch.BatchCommands.Add(InsertLeases(granted, leases.Node));
             if (result.Events.Count > 0) batch.BatchCommands.Add(InsertEvents(result.Events));
@@ -185,15 +185,20 @@ public sealed class AdmissionWriter(
         return (existing, loaded, returned, now);
     }
 
-    private static NpgsqlBatchCommand InsertReservations(List<(AdmissionRequest Request, AdmissionOutcome.Admitted Outcome)> admitted, DateTimeOffset now) =>
+    /// <summary>
+    /// Stores admissions' reservation rows, admitted at <c>At</c>, and returns the (organization, request id) of each row
+    /// stored: a request stored already (a retry that reached another node) keeps its first row. Used here and by the
+    /// admissions decided from leases (<see cref="Leases.AdmissionRecorder"/>).
+    /// </summary>
+    internal static NpgsqlBatchCommand InsertReservations(IReadOnlyList<(AdmissionRequest Request, AdmissionOutcome.Admitted Outcome, DateTimeOffset At)> admitted) =>
         SqlBatch.Command(
             $"""
             insert into {AdmissionTables.Admissions} (organization_id, request_id, reservation_id, end_user_id, key_id, team_id,
                 estimated_cost, admitted_at, expires_at)
-            select o, q, v, u, k, t, c, $1, e from unnest($2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::numeric[], $9::timestamptz[])
-                as r(o, q, v, u, k, t, c, e)
+            select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::timestamptz[], $9::timestamptz[])
+            on conflict (organization_id, request_id) do nothing
+            returning organization_id, request_id
             """,
-            now,
             admitted.Select(a => a.Request.OrganizationId).ToArray(),
             admitted.Select(a => a.Request.RequestId).ToArray(),
             admitted.Select(a => a.Outcome.ReservationId).ToArray(),
@@ -201,6 +206,7 @@ public sealed class AdmissionWriter(
             admitted.Select(a => a.Request.KeyId).ToArray(),
             admitted.Select(a => a.Request.TeamId).ToArray(),
             admitted.Select(a => a.Request.EstimatedCostUsd).ToArray(),
+            admitted.Select(a => a.At).ToArray(),
             admitted.Select(a => a.Outcome.ExpiresAt).ToArray());
 
     /// <summary>Writes back the window and the reserved total of every scope an admission or a lease changed.</summary>

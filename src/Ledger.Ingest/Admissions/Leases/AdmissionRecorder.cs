@@ -87,23 +87,7 @@ public sealed partial class AdmissionRecorder(
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(
                 $"select set_config('synchronous_commit', '{(options.Value.SynchronousCommit ? "on" : "off")}', true)"));
-            batch.BatchCommands.Add(SqlBatch.Command(
-                $"""
-                insert into {AdmissionTables.Admissions} (organization_id, request_id, reservation_id, end_user_id, key_id, team_id,
-                    estimated_cost, admitted_at, expires_at)
-                select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::timestamptz[], $9::timestamptz[])
-                on conflict (organization_id, request_id) do nothing
-                returning organization_id, request_id
-                """,
-                group.Select(a => a.Request.OrganizationId).ToArray(),
-                group.Select(a => a.Request.RequestId).ToArray(),
-                group.Select(a => a.Outcome.ReservationId).ToArray(),
-                group.Select(a => a.Request.EndUserId).ToArray(),
-                group.Select(a => a.Request.KeyId).ToArray(),
-                group.Select(a => a.Request.TeamId).ToArray(),
-                group.Select(a => a.Request.EstimatedCostUsd).ToArray(),
-                group.Select(a => a.At).ToArray(),
-                group.Select(a => a.Outcome.ExpiresAt).ToArray()));
+            batch.BatchCommands.Add(AdmissionWriter.InsertReservations([.. group.Select(a => (a.Request, a.Outcome, a.At))]));
             batch.BatchCommands.Add(SqlBatch.Command(
                 $"""
                 with locked as (select lease_id from {AdmissionTables.Leases} where lease_id = any($1) order by lease_id for update)
