@@ -57,11 +57,14 @@ public sealed class AdmissionWriter(
             var states = await ScopeStates.CompleteAsync(connection, loaded, now, ct);
             var before = states.ToDictionary(s => s.Key, s => s.Value.State);
             // Only leases whose row this transaction deleted: one reaped meanwhile (LeaseKeeper) was given back already.
-            foreach (var lease in leases.Returning.Where(l => returned.Contains(l.Id)))
-            {
-                var (slots, headroom) = lease.Unspent;
-                before[lease.Scope] = before[lease.Scope] with { Usage = LeaseGrant.Returning(before[lease.Scope].Usage, slots, headroom, lease.WindowAt) };
-            }
+            // Their headroom as the row recorded it: a request the node admitted and never stored (a retry stored by
+            // another node) holds none, as no reservation of it will be released.
+            foreach (var lease in leases.Returning)
+                if (returned.TryGetValue(lease.Id, out var headroom))
+                    before[lease.Scope] = before[lease.Scope] with
+                    {
+                        Usage = LeaseGrant.Returning(before[lease.Scope].Usage, lease.UnspentSlots, headroom, lease.WindowAt),
+                    };
 
             var undecided = requests.Where(r => !existing.ContainsKey((r.OrganizationId, r.RequestId))).ToList();
             var result = AdmissionBatch.Decide(undecided, before, now, options.Value.ReservationTtl, Guid.CreateVersion7);
@@ -129,7 +132,7 @@ public sealed class AdmissionWriter(
     /// One round trip: begin, lock the scopes, then (each statement seeing what committed before
     /// it started, so after the locks) read the requests admitted already and the scopes' state.
     /// </summary>
-    private async Task<(Dictionary<(Guid, string), AdmissionOutcome> Existing, Dictionary<ScopeKey, ScopeStates.Loaded> Scopes, HashSet<Guid> Returned, DateTimeOffset Now)>
+    private async Task<(Dictionary<(Guid, string), AdmissionOutcome> Existing, Dictionary<ScopeKey, ScopeStates.Loaded> Scopes, Dictionary<Guid, decimal> Returned, DateTimeOffset Now)>
         LockAndLoadAsync(NpgsqlConnection connection, List<AdmissionRequest> requests, List<ScopeKey> scopes, IReadOnlyList<ScopeLease> returning,
             DateTimeOffset asked, CancellationToken ct)
     {
@@ -161,7 +164,7 @@ public sealed class AdmissionWriter(
             $"""
             delete from {AdmissionTables.Leases} l
             using (select lease_id from {AdmissionTables.Leases} where lease_id = any($1) order by lease_id for update) locked
-            where l.lease_id = locked.lease_id returning l.lease_id
+            where l.lease_id = locked.lease_id returning l.lease_id, coalesce(l.headroom - l.headroom_spent, 0)
             """,
             returning.Select(l => l.Id).ToArray()));
 
@@ -180,8 +183,8 @@ public sealed class AdmissionWriter(
         await reader.NextResultAsync(ct);
         var loaded = await ScopeStates.ReadAsync(reader, scopes, asked, now, ct);
         await reader.NextResultAsync(ct);
-        var returned = new HashSet<Guid>();
-        while (await reader.ReadAsync(ct)) returned.Add(reader.GetGuid(0));
+        var returned = new Dictionary<Guid, decimal>();
+        while (await reader.ReadAsync(ct)) returned[reader.GetGuid(0)] = reader.GetDecimal(1);
         return (existing, loaded, returned, now);
     }
 

@@ -6,7 +6,7 @@ namespace Ledger.Domain.Admissions;
 /// estimated cost (null: no budget cap). The grant counted the slots in the scope's rpm window at
 /// <see cref="WindowAt"/>, the lease's end, so that a slot spent at any moment of the lease ages out
 /// no earlier than the admission would have; it added the headroom to the scope's reserved total.
-/// What the node does not spend it gives back when the lease ends (<see cref="Unspent"/>).
+/// What the node does not spend it gives back when the lease ends (<see cref="UnspentSlots"/>).
 /// </summary>
 public sealed record ScopeLease(
     Guid Id, ScopeKey Scope, long? Slots, decimal? Headroom, long? SlotsGranted, decimal? HeadroomGranted,
@@ -29,6 +29,9 @@ public sealed record ScopeLease(
     public bool Waning(DateTimeOffset now, TimeSpan term) =>
         ExpiresAt - now <= term / 2 || Slots * 2 < SlotsGranted || Headroom * 2 < HeadroomGranted;
 
-    /// <summary>What goes back to the scope when the lease ends: slots and headroom not spent.</summary>
-    public (long Slots, decimal Headroom) Unspent => (Slots ?? 0, Headroom ?? 0m);
+    /// <summary>
+    /// Slots that go back to the scope's window when the lease ends. Headroom goes back as the lease's row recorded it
+    /// spent: only admissions whose reservation was stored hold any.
+    /// </summary>
+    public long UnspentSlots => Slots ?? 0;
 }

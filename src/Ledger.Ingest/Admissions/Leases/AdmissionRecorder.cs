@@ -18,15 +18,17 @@ public sealed record LeasedAdmission(AdmissionRequest Request, AdmissionOutcome.
 /// Stores the admissions a node decided from its leases, after they were answered, in group
 /// commits: each one's reservation row (so settlement and expiry close it as any other), its
 /// <see cref="RequestAdmitted"/> event (appended to the event store in the same transaction: there is
-/// no lock to keep short here, so no outbox) and the estimated cost spent from each lease (what a
-/// lease left by a node that died gives back, see <see cref="LeaseKeeper"/>). The scopes' windows and
+/// no lock to keep short here, so no outbox) and the estimated cost spent from each lease: a lease
+/// gives back its headroom less that, whether its node returns it (only once every admission spent
+/// from it is stored or failed, see <see cref="NodeLeases.Stored"/>) or, after the node died, the reaper
+/// does (<see cref="LeaseKeeper"/>). The scopes' windows and
 /// reserved totals are not touched: the lease counted them when it was granted. A request stored
 /// already (a retry that reached another node) keeps its first reservation and event. The queue is
 /// bounded: when storing falls behind, answers wait for room in it, so a node never runs ahead of
 /// its database by more than <see cref="AdmissionOptions.QueueCapacity"/> admissions.
 /// </summary>
 public sealed partial class AdmissionRecorder(
-    [FromKeyedServices(AdmissionWriter.DataSourceKey)] NpgsqlDataSource dataSource, IDocumentStore store, TimeProvider clock,
+    [FromKeyedServices(AdmissionWriter.DataSourceKey)] NpgsqlDataSource dataSource, IDocumentStore store, NodeLeases leases, TimeProvider clock,
     IOptions<AdmissionOptions> options, ILogger<AdmissionRecorder> logger)
     : GroupCommitQueue<LeasedAdmission, bool>(1, options.Value.QueueCapacity, options.Value.MaxAttempts, logger)
 {
@@ -44,10 +46,19 @@ public sealed partial class AdmissionRecorder(
     /// <summary>Queues the admission for storing; waits only while the queue is full, never for the commit.</summary>
     public async ValueTask RecordAsync(LeasedAdmission admission)
     {
-        var stored = await EnqueueAsync(admission, CancellationToken.None);
+        Task<bool> stored;
+        try
+        {
+            stored = await EnqueueAsync(admission, CancellationToken.None);
+        }
+        catch
+        {
+            leases.Stored(admission.Leases); // never to be stored: the node is stopping
+            throw;
+        }
         var key = (admission.Request.OrganizationId, admission.Request.RequestId);
         _storing[key] = stored;
-        _ = ForgetWhenStoredAsync(key, stored);
+        _ = ForgetWhenStoredAsync(key, admission, stored);
     }
 
     /// <summary>
@@ -62,7 +73,11 @@ public sealed partial class AdmissionRecorder(
                 await stored.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private async Task ForgetWhenStoredAsync((Guid, string) key, Task<bool> stored)
+    /// <summary>
+    /// Once the admission is stored, or failed to be (it holds no quota then: no reservation of it will be released),
+    /// the leases it spent from may be given back.
+    /// </summary>
+    private async Task ForgetWhenStoredAsync((Guid, string) key, LeasedAdmission admission, Task<bool> stored)
     {
         try
         {
@@ -72,13 +87,14 @@ public sealed partial class AdmissionRecorder(
         {
             LogNotRecorded(_logger, e, key.Item2);
         }
+        leases.Stored(admission.Leases);
         _storing.TryRemove(key, out _);
     }
 
     protected override async Task<IReadOnlyList<bool>> WriteAsync(IReadOnlyList<LeasedAdmission> group, int lane)
     {
-        var spent = group.SelectMany(a => a.Leases.Select(l => (Lease: l, Cost: a.Request.EstimatedCostUsd)))
-            .GroupBy(s => s.Lease).Select(g => (Lease: g.Key, Cost: g.Sum(s => s.Cost))).OrderBy(s => s.Lease).ToList();
+        // The estimated cost spent from each lease, per admission: counted where this transaction stores the admission.
+        var spent = group.SelectMany(a => a.Leases.Select(l => (Admission: a, Lease: l))).ToList();
 
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -88,14 +104,24 @@ public sealed partial class AdmissionRecorder(
             batch.BatchCommands.Add(new NpgsqlBatchCommand(
                 $"select set_config('synchronous_commit', '{(options.Value.SynchronousCommit ? "on" : "off")}', true)"));
             batch.BatchCommands.Add(AdmissionWriter.InsertReservations([.. group.Select(a => (a.Request, a.Outcome, a.At))]));
+            // Sees the rows the statement before inserted: a request stored already (a retry that reached another node)
+            // keeps its first row, whose reservation id is not this one, and spends nothing from this node's leases.
             batch.BatchCommands.Add(SqlBatch.Command(
                 $"""
-                with locked as (select lease_id from {AdmissionTables.Leases} where lease_id = any($1) order by lease_id for update)
-                update {AdmissionTables.Leases} l set headroom_spent = l.headroom_spent + s.c
-                from unnest($1::uuid[], $2::numeric[]) s(id, c) join locked on locked.lease_id = s.id where l.lease_id = s.id
+                with spent as (
+                    select s.lease, sum(s.cost) c
+                    from unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::numeric[]) s(o, q, reservation, lease, cost)
+                    join {AdmissionTables.Admissions} a on a.organization_id = s.o and a.request_id = s.q and a.reservation_id = s.reservation
+                    group by s.lease),
+                locked as (select lease_id from {AdmissionTables.Leases} where lease_id in (select lease from spent) order by lease_id for update)
+                update {AdmissionTables.Leases} l set headroom_spent = l.headroom_spent + spent.c
+                from spent join locked on locked.lease_id = spent.lease where l.lease_id = spent.lease
                 """,
+                spent.Select(s => s.Admission.Request.OrganizationId).ToArray(),
+                spent.Select(s => s.Admission.Request.RequestId).ToArray(),
+                spent.Select(s => s.Admission.Outcome.ReservationId).ToArray(),
                 spent.Select(s => s.Lease).ToArray(),
-                spent.Select(s => s.Cost).ToArray()));
+                spent.Select(s => s.Admission.Request.EstimatedCostUsd).ToArray()));
             await using var reader = await batch.ExecuteReaderAsync();
             await reader.NextResultAsync(); // past set_config
             while (await reader.ReadAsync()) stored.Add((reader.GetGuid(0), reader.GetString(1)));
@@ -115,6 +141,6 @@ public sealed partial class AdmissionRecorder(
         return [.. group.Select(_ => true)];
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "An admission decided from a lease could not be stored (request {RequestId}); its quota stays counted until the lease is reaped")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "An admission decided from a lease could not be stored (request {RequestId}); its lease gives its quota back")]
     private static partial void LogNotRecorded(ILogger logger, Exception e, string requestId);
 }

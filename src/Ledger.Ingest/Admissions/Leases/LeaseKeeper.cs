@@ -37,7 +37,7 @@ public sealed partial class LeaseKeeper(
                 {
                     lastReap = clock.GetUtcNow();
                     await ReapAsync(stoppingToken);
-                    leases.Prune(lastReap);
+                    leases.Prune(lastReap, ReapedAfter);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -54,7 +54,12 @@ public sealed partial class LeaseKeeper(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        var held = leases.CloseAll();
+        leases.CloseAll();
+        // The recorder stops after this service (hosted services stop in reverse order): let it store what was answered
+        // from the leases, which may then be given back. Those still unstored are left to the reaper.
+        for (var waited = TimeSpan.Zero; leases.Storing && waited < StoringGrace && !cancellationToken.IsCancellationRequested; waited += Tick / 10)
+            await Task.Delay(Tick / 10, CancellationToken.None);
+        var held = leases.Displaced();
         if (held.Count == 0) return;
         try
         {
@@ -66,6 +71,9 @@ public sealed partial class LeaseKeeper(
             LogKeepingFailed(logger, e);
         }
     }
+
+    /// <summary>How long a stopping node waits for its answered admissions to be stored before it gives its leases back.</summary>
+    private static readonly TimeSpan StoringGrace = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Asks for a new lease of every scope whose lease is waning and is still in demand; the old lease
@@ -93,25 +101,25 @@ public sealed partial class LeaseKeeper(
 
     private const int ScopesPerTransaction = 32;
 
+    /// <summary>How long after its end a lease no node gave back is reaped: a reservation's lifetime and a term.</summary>
+    private TimeSpan ReapedAfter => options.Value.ReservationTtl + options.Value.LeaseTerm;
+
     /// <summary>Gives back leases whose node never did, a reservation's lifetime after they ended.</summary>
     private async Task ReapAsync(CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(
             $"""
-            select lease_id, organization_id, scope, scope_id, headroom, headroom_spent, window_at, expires_at
+            select lease_id, organization_id, scope, scope_id, window_at, expires_at
             from {AdmissionTables.Leases} where expires_at < $1 order by expires_at limit 1000
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() - options.Value.ReservationTtl - options.Value.LeaseTerm });
+        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() - ReapedAfter });
         var dead = new List<ScopeLease>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
-            {
-                decimal? headroom = reader.IsDBNull(4) ? null : reader.GetDecimal(4);
                 // What the node spent but did not record stays unknown: its slots are left in the window (they age out),
-                // and only the headroom it was not recorded to have spent is given back.
+                // and the headroom it was not recorded to have spent is given back (the writer reads it from the row).
                 dead.Add(new ScopeLease(reader.GetGuid(0), new ScopeKey(reader.GetGuid(1), (CapScope)reader.GetInt16(2), reader.GetString(3)),
-                    Slots: 0, headroom - reader.GetDecimal(5), null, headroom, reader.GetFieldValue<DateTimeOffset>(6), reader.GetFieldValue<DateTimeOffset>(7)));
-            }
+                    Slots: 0, null, null, null, reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5)));
         if (dead.Count > 0)
             await writer.DecideAsync([], new AdmissionWriter.LeaseWork(dead, new Dictionary<ScopeKey, LeaseGrant.Demand>(), leases.Node), ct);
     }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Ledger.Domain.Admissions;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,12 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
     private readonly Dictionary<ScopeKey, DemandMeter> demand = [];
     /// <summary>Leases out of use and not yet given back, by id: each stays here until a committed transaction gave it back.</summary>
     private readonly Dictionary<Guid, ScopeLease> displaced = [];
+    /// <summary>
+    /// Admissions spent from each lease and not yet stored (<see cref="AdmissionRecorder"/>), by lease id. A lease is given
+    /// back only once none is left: what it gives back is what its row was recorded to have spent (see
+    /// <see cref="AdmissionWriter"/>), so an admission stored after the return would hold quota the scope no longer counts.
+    /// </summary>
+    private readonly Dictionary<Guid, int> unstored = [];
 
     /// <summary>This process, as lease rows name their holder.</summary>
     public string Node { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
@@ -44,7 +51,7 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
                 if (!(leases.TryGetValue(s, out var lease) && !lease.Waning(now, term)) && demand.TryGetValue(s, out var meter) && meter.Wanted(now))
                     wanted[s] = meter.Rate(now);
             var mine = scopes.ToHashSet();
-            return new AdmissionWriter.LeaseWork([.. displaced.Values.Where(l => mine.Contains(l.Scope))], wanted, Node);
+            return new AdmissionWriter.LeaseWork([.. Returnable().Where(l => mine.Contains(l.Scope))], wanted, Node);
         }
     }
 
@@ -77,8 +84,30 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
                 var lease = leases[scopes[i]];
                 leases[scopes[i]] = lease.Spending(request.EstimatedCostUsd);
                 spent[i] = lease.Id;
+                CollectionsMarshal.GetValueRefOrAddDefault(unstored, lease.Id, out _)++;
             }
             return spent;
+        }
+    }
+
+    /// <summary>The admissions spent from these leases (one admission's leases) are stored, or will never be.</summary>
+    public void Stored(IEnumerable<Guid> spentFrom)
+    {
+        lock (gate)
+            foreach (var id in spentFrom)
+                if (unstored.TryGetValue(id, out var left))
+                {
+                    if (left > 1) unstored[id] = left - 1;
+                    else unstored.Remove(id);
+                }
+    }
+
+    /// <summary>Admissions answered from leases and not yet stored.</summary>
+    public bool Storing
+    {
+        get
+        {
+            lock (gate) return unstored.Count > 0;
         }
     }
 
@@ -96,14 +125,13 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
         lock (gate) return [.. leases.Values.Where(l => now >= l.ExpiresAt).Select(l => l.Scope)];
     }
 
-    /// <summary>Every lease, taken out of use, with those not yet given back: the node is stopping.</summary>
-    public IReadOnlyList<ScopeLease> CloseAll()
+    /// <summary>Takes every lease out of use: the node is stopping. <see cref="Displaced"/> then lists what it may give back.</summary>
+    public void CloseAll()
     {
         lock (gate)
         {
             foreach (var lease in leases.Values) displaced[lease.Id] = lease;
             leases.Clear();
-            return [.. displaced.Values];
         }
     }
 
@@ -143,11 +171,16 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
         lock (gate) Revoke([.. leases.Keys.Where(revoked)]);
     }
 
-    /// <summary>Leases out of use (displaced by <see cref="Install"/> or <see cref="Revoke"/>) and not yet given back.</summary>
+    /// <summary>
+    /// Leases out of use (displaced by <see cref="Install"/> or <see cref="Revoke"/>), not yet given back, whose admissions
+    /// are all stored: those that may be given back now.
+    /// </summary>
     public IReadOnlyList<ScopeLease> Displaced()
     {
-        lock (gate) return [.. displaced.Values];
+        lock (gate) return [.. Returnable()];
     }
+
+    private IEnumerable<ScopeLease> Returnable() => displaced.Values.Where(l => !unstored.ContainsKey(l.Id));
 
     /// <summary>The node's recent demand for each scope that has one: scopes not asked for lately get no new lease.</summary>
     public Dictionary<ScopeKey, LeaseGrant.Demand> DemandOf(IEnumerable<ScopeKey> scopes)
@@ -158,12 +191,22 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
                 .ToDictionary(s => s, s => demand[s].Rate(now));
     }
 
-    /// <summary>Forgets the demand of scopes not asked for in the last minute, so the book does not grow without bound.</summary>
-    public void Prune(DateTimeOffset now)
+    /// <summary>
+    /// Forgets the demand of scopes not asked for in the last minute, so the book does not grow without bound, and
+    /// displaced leases old enough to have been reaped (their admissions were never stored: the reaper gave them back).
+    /// </summary>
+    public void Prune(DateTimeOffset now, TimeSpan reapedAfter)
     {
         lock (gate)
+        {
+            foreach (var lease in displaced.Values.Where(l => now - l.ExpiresAt > reapedAfter).ToList())
+            {
+                displaced.Remove(lease.Id);
+                unstored.Remove(lease.Id);
+            }
             foreach (var (scope, meter) in demand.Where(d => now - d.Value.Last > TimeSpan.FromMinutes(1)).ToList())
                 if (!leases.ContainsKey(scope)) demand.Remove(scope);
+        }
     }
 
     private DemandMeter Meter(ScopeKey scope)
