@@ -4,35 +4,38 @@ using System.Text.Json;
 using Ledger.Api.Organizations.Creating;
 using Ledger.Api.Storage;
 using Ledger.Domain.Usage;
+using Ledger.Projections.Rebuilds;
 using Marten;
+using Npgsql;
 
 namespace Ledger.Bench;
 
 /// <summary>
-/// <c>ledger bench http</c>: starts the API as its own process on loopback, creates an
-/// organization, and posts batches of usage from concurrent HTTP clients in this process.
-/// The load generator shares the machine's cores with the API and PostgreSQL.
+/// <c>ledger bench http</c>: the API as its own process on loopback, fed batches of usage by
+/// concurrent HTTP clients in this process, twice in one run, each on a fresh database: first as an
+/// ingest-only node (<c>Ledger:AsyncProjections = Disabled</c>), then as one node with every async
+/// projection live (the daemon, started caught up, holding every shard). Both against raw COPY in the
+/// same run. The load generator shares the machine's cores with the API and PostgreSQL.
 /// </summary>
 public static class HttpIngestBench
 {
     internal const string Url = "http://127.0.0.1:5181";
 
-    /// <summary><paramref name="format"/> "litellm" (LiteLLM batches) or "otlp" (OTLP/HTTP protobuf exports) also posts the same usage so, after the native run.</summary>
+    /// <summary><paramref name="format"/> "litellm" (LiteLLM batches) or "otlp" (OTLP/HTTP protobuf exports) also posts the same usage so, on the ingest-only node.</summary>
     public static async Task<int> RunAsync(BenchArgs args, string format = "native")
     {
         Console.WriteLine($"machine: {BenchArgs.Machine}");
         Console.WriteLine($"events: {args.Events}, batch: {args.BatchSize}, concurrent clients: {args.Concurrency}, format: {format}");
-        var (org, _, ingestToken) = await CreateOrganizationAsync();
-        using var api = StartApi();
-        try
-        {
-            using var http = new HttpClient { BaseAddress = new Uri(Url) };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ingestToken);
-            await WaitReadyAsync(http);
+        var connection = BenchArgs.Connection; // made anew for this run (Program.cs)
+        double copy;
+        await using (var db = NpgsqlDataSource.Create(connection)) copy = await CopyBaseline.RowsPerSecondAsync(db, args.Events);
+        Console.WriteLine($"copy baseline: {copy:F0} rows/s");
 
+        Console.WriteLine("ingest-only node (Ledger:AsyncProjections = Disabled): the daemon does not run");
+        var ingestOnly = await OnNodeAsync(connection, daemon: false, async (http, api, org) =>
+        {
             var run = Guid.NewGuid().ToString("N")[..8];
             var native = await MeasureAsync(http, args, api, "/v1/usage", org, "native" + run, Json(UsageGenerator.Wire));
-            Console.WriteLine($"http ingest: {native:F0} events/s ({args.Events / args.BatchSize} posts of {args.BatchSize})");
             if (format == "litellm")
             {
                 var litellm = await MeasureAsync(http, args, api, "/v1/integrations/litellm", org, "litellm" + run, Json(LiteLlmWire.Payload));
@@ -43,11 +46,62 @@ public static class HttpIngestBench
                 var otlp = await MeasureAsync(http, args, api, "/v1/traces", org, "otlp" + run, OtlpSpansWire.Export, "application/x-protobuf", 200);
                 Console.WriteLine($"http ingest, OTLP protobuf: {otlp:F0} GenAI spans/s ({otlp / native:F2} x native; target >= 0.7)");
             }
-            return 0;
+            return native;
+        });
+
+        Console.WriteLine("one node with every projection live (Ledger:AsyncProjections = HotCold): the daemon runs, caught up at the start");
+        connection = await BenchDatabase.FreshAsync($"{new NpgsqlConnectionStringBuilder(connection).Database}_live");
+        var live = await OnNodeAsync(connection, daemon: true, async (http, api, org) =>
+        {
+            await using var store = new DocumentStore(StoreSetup.Options(connection));
+            await using var db = NpgsqlDataSource.Create(connection);
+            var projections = AsyncShards.Names(store);
+            await LagBench.DaemonRunningAsync(store, db, projections);
+            var lags = projections.ToDictionary(p => p, _ => new List<double>());
+            using var stop = new CancellationTokenSource();
+            var sampling = LagBench.SampleAsync(db, store, projections, lags, stop.Token);
+            var rate = await MeasureAsync(http, args, api, "/v1/usage", org, "live" + Guid.NewGuid().ToString("N")[..8], Json(UsageGenerator.Wire));
+            var posted = Stopwatch.StartNew();
+            var caughtUp = await LagBench.CaughtUpAsync(db, store, projections, TimeSpan.FromMinutes(5));
+            var tail = posted.Elapsed.TotalSeconds;
+            await stop.CancelAsync();
+            await sampling;
+            foreach (var (projection, samples) in lags.Where(l => l.Value.Count > 0))
+                Console.WriteLine($"{projection}: lag max {samples.Max():F2} s while posting");
+            var worst = lags.Values.SelectMany(l => l).DefaultIfEmpty(0).Max();
+            Console.WriteLine(caughtUp
+                ? $"every projection caught up {tail:F1} s after the last post; lag max {worst:F2} s"
+                : $"the projections had not caught up {tail:F0} s after the last post; lag max {worst:F2} s");
+            return rate;
+        });
+
+        Console.WriteLine($"http ingest: ingest-only {ingestOnly:F0} events/s ({ingestOnly / copy:F2} x COPY), " +
+            $"every projection live {live:F0} events/s ({live / copy:F2} x COPY), copy: {copy:F0} rows/s");
+        return 0;
+    }
+
+    /// <summary>Starts an API process on <paramref name="connection"/>, with or without the async daemon, creates an organization, runs <paramref name="measure"/>.</summary>
+    private static async Task<double> OnNodeAsync(string connection, bool daemon, Func<HttpClient, Process, Guid, Task<double>> measure)
+    {
+        var (org, _, ingestToken) = await CreateOrganizationAsync(connection);
+        using var api = StartApi(new Dictionary<string, string>
+        {
+            ["LEDGER_DB"] = connection,
+            ["Ledger__AsyncProjections"] = daemon ? "HotCold" : "Disabled",
+        });
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(Url) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ingestToken);
+            await WaitReadyAsync(http);
+            var rate = await measure(http, api, org);
+            Console.WriteLine($"http ingest: {rate:F0} events/s");
+            return rate;
         }
         finally
         {
             api.Kill(entireProcessTree: true);
+            await api.WaitForExitAsync();
         }
     }
 

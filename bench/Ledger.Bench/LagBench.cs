@@ -71,7 +71,7 @@ public static class LagBench
     }
 
     /// <summary>Waits until the API node holds every async shard (HotCold leadership is polled).</summary>
-    private static async Task DaemonRunningAsync(IDocumentStore store, NpgsqlDataSource db, IReadOnlyList<string> projections)
+    internal static async Task DaemonRunningAsync(IDocumentStore store, NpgsqlDataSource db, IReadOnlyList<string> projections)
     {
         await using var connection = await db.OpenConnectionAsync();
         for (var i = 0; i < 120; i++)
@@ -115,10 +115,9 @@ public static class LagBench
     /// event became visible at the first sample that saw it (to within the 200 ms between samples).
     /// An event's own timestamp would also count its write transaction, which no reader can see.
     /// </summary>
-    private static async Task SampleAsync(NpgsqlDataSource db, IDocumentStore store, IReadOnlyList<string> projections,
+    internal static async Task SampleAsync(NpgsqlDataSource db, IDocumentStore store, IReadOnlyList<string> projections,
         Dictionary<string, List<double>> lags, CancellationToken ct)
     {
-        var schema = store.Options.Events.DatabaseSchemaName;
         var seen = new List<(long Newest, TimeSpan At)>();
         var clock = Stopwatch.StartNew();
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
@@ -126,21 +125,9 @@ public static class LagBench
         {
             while (await timer.WaitForNextTickAsync(ct))
             {
-                await using var command = db.CreateCommand(
-                    $"""
-                    select (select coalesce(max(seq_id), 0) from {schema}.mt_events),
-                        array(select case when p = $2 then (select through from {ConsumerRankingTable.Position})
-                                          else (select last_seq_id from {schema}.mt_event_progression where name = p) end
-                              from unnest($1::text[]) p)
-                    """);
-                command.Parameters.Add(new NpgsqlParameter { Value = projections.Select(p => AsyncShards.Shard(p).Identity).ToArray() });
-                // The ranking's own position can run ahead of the orders it has stored: its reader is as far behind as they are.
-                command.Parameters.Add(new NpgsqlParameter { Value = AsyncShards.Shard(ConsumerRankingProjection.ProjectionName).Identity });
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                await reader.ReadAsync(ct);
+                var (newest, positions) = await PositionsAsync(db, store, projections, ct);
                 var now = clock.Elapsed;
-                seen.Add((reader.GetInt64(0), now));
-                var positions = reader.GetFieldValue<long?[]>(1);
+                seen.Add((newest, now));
                 for (var i = 0; i < projections.Count; i++)
                 {
                     var firstSeen = seen.FirstOrDefault(s => s.Newest > (positions[i] ?? 0));
@@ -152,5 +139,34 @@ public static class LagBench
         {
             // the run is over
         }
+    }
+
+    /// <summary>Waits until every projection has processed every event stored when it started; false if <paramref name="within"/> passed first.</summary>
+    internal static async Task<bool> CaughtUpAsync(NpgsqlDataSource db, IDocumentStore store, IReadOnlyList<string> projections, TimeSpan within)
+    {
+        var (target, _) = await PositionsAsync(db, store, projections, CancellationToken.None);
+        for (var waited = Stopwatch.StartNew(); waited.Elapsed < within; await Task.Delay(100))
+            if ((await PositionsAsync(db, store, projections, CancellationToken.None)).Positions.All(p => (p ?? 0) >= target)) return true;
+        return false;
+    }
+
+    /// <summary>The newest committed event, and how far each projection has processed.</summary>
+    private static async Task<(long Newest, long?[] Positions)> PositionsAsync(
+        NpgsqlDataSource db, IDocumentStore store, IReadOnlyList<string> projections, CancellationToken ct)
+    {
+        var schema = store.Options.Events.DatabaseSchemaName;
+        await using var command = db.CreateCommand(
+            $"""
+            select (select coalesce(max(seq_id), 0) from {schema}.mt_events),
+                array(select case when p = $2 then (select through from {ConsumerRankingTable.Position})
+                                  else (select last_seq_id from {schema}.mt_event_progression where name = p) end
+                      from unnest($1::text[]) p)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = projections.Select(p => AsyncShards.Shard(p).Identity).ToArray() });
+        // The ranking's own position can run ahead of the orders it has stored: its reader is as far behind as they are.
+        command.Parameters.Add(new NpgsqlParameter { Value = AsyncShards.Shard(ConsumerRankingProjection.ProjectionName).Identity });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt64(0), reader.GetFieldValue<long?[]>(1));
     }
 }
