@@ -73,7 +73,9 @@ public static class AdmissionBench
 
             await WarmUpAsync(Warm, Health, Live, apis, o);
 
+            var decidedBefore = await DecisionsAsync(clients);
             var fixedRate = await OpenLoop.FixedRateAsync(Measured, o.Rate, TimeSpan.FromSeconds(o.Seconds), i => CapProbes.ConsumerOf(i) is not null);
+            var decided = (await DecisionsAsync(clients)).ToDictionary(d => d.Key, d => d.Value - decidedBefore.GetValueOrDefault(d.Key));
             var healthFixed = await OpenLoop.FixedRateAsync(Health, o.Rate, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
             var liveFixed = await OpenLoop.FixedRateAsync(Live, o.Rate, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
             var cpu = (Api: apis.Sum(HttpIngestBench.CpuOf), Self: HttpIngestBench.CpuOf(Process.GetCurrentProcess()), Machine: HttpIngestBench.MachineCpu());
@@ -90,6 +92,9 @@ public static class AdmissionBench
                 $"health check p50 {healthFixed.P50:F2} ms, p99 {healthFixed.P99:F2} ms; liveness p50 {liveFixed.P50:F2} ms, p99 {liveFixed.P99:F2} ms");
             if (fixedRate.Apart is var (nearP50, nearP99, near))
                 Console.WriteLine($"of which near a cap (probes, decided in the database): {near} requests, p50 {nearP50:F2} ms, p99 {nearP99:F2} ms");
+            var inDatabase = decided.GetValueOrDefault("database");
+            Console.WriteLine($"decided at {o.Rate}/s: {decided.GetValueOrDefault("lease"):F0} from leases, {inDatabase:F0} in the database " +
+                $"({inDatabase / Math.Max(1, decided.Values.Sum()):P2}), {decided.GetValueOrDefault("retry"):F0} retries answered as before");
             Console.WriteLine($"saturated: admission {saturated.Rate:F0}/s ({saturated.Outcomes}); health check {healthSaturated.Rate:F0}/s");
             var (held, report) = await probes.CheckAsync(BenchArgs.Connection);
             Console.WriteLine($"caps {(held ? "held" : "EXCEEDED")}: {report}");
@@ -171,5 +176,18 @@ public static class AdmissionBench
         using var response = await call;
         if (!response.IsSuccessStatusCode)
             throw new InvalidOperationException($"setting up caps failed with {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>The nodes' <c>ledger_admission_decisions_total</c> from their <c>/metrics</c>, summed by where the admissions were decided.</summary>
+    private static async Task<Dictionary<string, double>> DecisionsAsync(IEnumerable<HttpClient> nodes)
+    {
+        var decided = new Dictionary<string, double>();
+        foreach (var node in nodes)
+            foreach (var line in (await node.GetStringAsync("/metrics")).Split('\n'))
+                if (line.StartsWith("ledger_admission_decisions_total{", StringComparison.Ordinal)
+                    && line.Split("decided_by=\"") is [_, var rest] && rest.Split('"')[0] is var by
+                    && double.TryParse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var count))
+                    decided[by] = decided.GetValueOrDefault(by) + count;
+        return decided;
     }
 }

@@ -84,6 +84,25 @@ public sealed class MetricsTests(ApiProcess api)
     }
 
     [Fact]
+    public async Task the_scrape_shows_where_admissions_were_decided()
+    {
+        var org = await api.OrganizationAsync();
+        using var ingest = api.Client(org.IngestToken);
+        var before = await ScrapeAsync();
+
+        // A consumer's first request waits for the database, which leases its scopes to the node; the next is
+        // decided in memory, and a retry of it is answered as before.
+        await AdmittedAsync(ingest, "d1", user: "tenant_decided");
+        await AdmittedAsync(ingest, "d2", user: "tenant_decided");
+        await AdmittedAsync(ingest, "d2", user: "tenant_decided");
+        var after = await ScrapeAsync();
+
+        Assert.Equal(1, Delta(before, after, "ledger_admission_decisions_total", "decided_by=\"database\""));
+        Assert.Equal(1, Delta(before, after, "ledger_admission_decisions_total", "decided_by=\"lease\""));
+        Assert.Equal(1, Delta(before, after, "ledger_admission_decisions_total", "decided_by=\"retry\""));
+    }
+
+    [Fact]
     public async Task the_scrape_shows_each_async_projections_lag_in_events_and_seconds()
     {
         // This process runs no async projection, so what is posted stays behind and ages.

@@ -15,14 +15,15 @@ public sealed class AdmissionGate(
 {
     public async Task<AdmissionOutcome> DecideAsync(AdmissionRequest request, CancellationToken ct)
     {
-        if (options.Value.LeaseTerm <= TimeSpan.Zero) return await queue.SubmitAsync(request, ct);
+        if (options.Value.LeaseTerm <= TimeSpan.Zero) return await InDatabaseAsync(request, ct);
         var now = ScopeStates.ToMicroseconds(clock.GetUtcNow());
         switch (recent.Find(request.OrganizationId, request.RequestId))
         {
             // Its reservation may have been settled on another node or expired since: the database knows.
             case AdmissionOutcome.Admitted a when a.ExpiresAt <= now:
-                return await queue.SubmitAsync(request, ct);
+                return await InDatabaseAsync(request, ct);
             case { } answered:
+                AdmissionMeter.AnsweredAsBefore();
                 return answered;
         }
 
@@ -31,10 +32,18 @@ public sealed class AdmissionGate(
         {
             var admitted = new AdmissionOutcome.Admitted(Guid.CreateVersion7(), now + options.Value.ReservationTtl);
             await recorder.RecordAsync(new LeasedAdmission(request, admitted, now, spentFrom));
+            AdmissionMeter.DecidedFromLease();
             outcome = admitted;
         }
-        else outcome = await queue.SubmitAsync(request, ct);
+        else outcome = await InDatabaseAsync(request, ct);
         recent.Remember(request, outcome);
+        return outcome;
+    }
+
+    private async Task<AdmissionOutcome> InDatabaseAsync(AdmissionRequest request, CancellationToken ct)
+    {
+        var outcome = await queue.SubmitAsync(request, ct);
+        AdmissionMeter.DecidedInDatabase();
         return outcome;
     }
 }
