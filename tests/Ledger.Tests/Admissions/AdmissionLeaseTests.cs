@@ -43,6 +43,24 @@ public sealed class AdmissionLeaseTests(LedgerApp app)
     }
 
     [Fact]
+    public async Task a_retry_of_a_request_admitted_from_a_lease_gets_the_same_reservation_and_409_once_settled()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        await (await OverrideAsync(org, "tenant_acme", new { rpm_limit = 10_000, max_budget = 100m })).JsonAsync(HttpStatusCode.OK);
+        await AdmittedAsync(org.Ingest, "first", cost: 0.01m); // decided in the database, which leases the scopes to the node
+        Assert.True(await LeasesGrantedAsync(org.Id) > 0, "the node holds a lease of the consumer");
+
+        var leased = await AdmittedAsync(org.Ingest, "leased", cost: 0.01m);
+        // At once, before or after the recorder stored it: the same answer.
+        var again = await AdmittedAsync(org.Ingest, "leased", cost: 0.01m);
+        Assert.Equal(leased.GetProperty("reservation_id").GetGuid(), again.GetProperty("reservation_id").GetGuid());
+        await WaitUntilAsync(async () => await OpenReservationsAsync(app, org.Id) == 2);
+
+        await (await PostUsageAsync(org.Ingest, UsageRecord("leased", cost: 0.01m))).JsonAsync(HttpStatusCode.Accepted);
+        await (await AdmitAsync(org.Ingest, "leased", cost: 0.01m)).ProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
     public async Task two_nodes_leasing_one_consumer_together_never_admit_more_than_its_rpm_and_store_every_admission()
     {
         await using var second = new LedgerApp { Settings = Term("00:00:01") };

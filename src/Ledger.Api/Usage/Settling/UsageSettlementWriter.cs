@@ -33,7 +33,7 @@ public sealed class UsageSettlementWriter(
             await admissions.StoredAsync(org, usage.Select(u => u.RequestId));
             var result = await queue.SubmitAsync(usage, ct);
             // Before the acknowledgement: no lease admits past a cap this usage reached (see CapCrossings).
-            await crossings.SettledAsync(org, usage, ct);
+            await crossings.SettledAsync(usage, ct);
             LedgerMeter.Settled(result.Accepted, result.Duplicates);
             return answer(result);
         }

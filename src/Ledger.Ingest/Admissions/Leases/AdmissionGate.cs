@@ -4,10 +4,10 @@ using Microsoft.Extensions.Options;
 namespace Ledger.Ingest.Admissions.Leases;
 
 /// <summary>
-/// Decides one admission: a retry as it was answered before; else in memory, from this node's
-/// leases of every scope of the request, storing it after the answer (<see cref="AdmissionRecorder"/>);
-/// else in the database (<see cref="AdmissionQueue"/>), whose transaction also leases the scopes to
-/// this node for its next requests.
+/// Decides one admission: a request this node admitted lately (a retry) in the database, which answers it as before;
+/// else in memory, from this node's leases of every scope of the request, storing it after the answer
+/// (<see cref="AdmissionRecorder"/>); else in the database (<see cref="AdmissionQueue"/>), whose transaction also
+/// leases the scopes to this node for its next requests.
 /// </summary>
 public sealed class AdmissionGate(
     NodeLeases leases, RecentAdmissions recent, AdmissionQueue queue, AdmissionRecorder recorder, TimeProvider clock,
@@ -16,17 +16,15 @@ public sealed class AdmissionGate(
     public async Task<AdmissionOutcome> DecideAsync(AdmissionRequest request, CancellationToken ct)
     {
         if (options.Value.LeaseTerm <= TimeSpan.Zero) return await InDatabaseAsync(request, ct);
-        var now = ScopeStates.ToMicroseconds(clock.GetUtcNow());
-        switch (recent.Find(request.OrganizationId, request.RequestId))
+        if (recent.Seen(request.OrganizationId, request.RequestId))
         {
-            // Its reservation may have been settled on another node or expired since: the database knows.
-            case AdmissionOutcome.Admitted a when a.ExpiresAt <= now:
-                return await InDatabaseAsync(request, ct);
-            case { } answered:
-                AdmissionMeter.AnsweredAsBefore();
-                return answered;
+            // Answered from a lease and perhaps not stored yet: once it is, the database finds it.
+            await recorder.StoredAsync(request.OrganizationId, [request.RequestId]);
+            AdmissionMeter.AnsweredAsBefore();
+            return await queue.SubmitAsync(request, ct);
         }
 
+        var now = ScopeStates.ToMicroseconds(clock.GetUtcNow());
         AdmissionOutcome outcome;
         if (leases.TryAdmit(request, now) is { } spentFrom)
         {
@@ -36,7 +34,7 @@ public sealed class AdmissionGate(
             outcome = admitted;
         }
         else outcome = await InDatabaseAsync(request, ct);
-        recent.Remember(request, outcome);
+        if (outcome is AdmissionOutcome.Admitted) recent.Remember(request.OrganizationId, request.RequestId);
         return outcome;
     }
 

@@ -17,15 +17,14 @@ namespace Ledger.Ingest.Admissions.Leases;
 /// is leased.
 /// </summary>
 public sealed partial class CapCrossings(
-    [FromKeyedServices(AdmissionWriter.DataSourceKey)] NpgsqlDataSource dataSource, NodeLeases leases, RecentAdmissions recent, TimeProvider clock,
+    [FromKeyedServices(AdmissionWriter.DataSourceKey)] NpgsqlDataSource dataSource, NodeLeases leases, TimeProvider clock,
     ILogger<CapCrossings> logger)
 {
     public const string Channel = "ledger_admission_leases";
 
     /// <summary>Never fails the settlement, which has committed: if the check cannot run, leases still end within their term.</summary>
-    public async Task SettledAsync(Guid organization, IReadOnlyList<UsageSettled> usage, CancellationToken ct)
+    public async Task SettledAsync(IReadOnlyList<UsageSettled> usage, CancellationToken ct)
     {
-        recent.Settled(organization, usage.Select(u => u.RequestId));
         try
         {
             await RevokeCrossedAsync(usage, ct);
