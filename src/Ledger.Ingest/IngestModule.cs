@@ -1,7 +1,9 @@
+using JasperFx.Events.Projections;
 using Ledger.Domain.Consumers;
 using Ledger.Ingest.Admissions;
+using Ledger.Ingest.Admissions.Caps;
 using Ledger.Ingest.Admissions.Leases;
-using Ledger.Ingest.Meters;
+using Ledger.Ingest.Admissions.Meters;
 using Ledger.Ingest.Usage;
 using Ledger.Ingest.Usage.Pricing;
 using Ledger.Ingest.Usage.Settling;
@@ -55,5 +57,8 @@ public static class IngestModule
         opts.Storage.ExtendedSchemaObjects.Add(UnpricedModelsTable.Definition());
         opts.Storage.ExtendedSchemaObjects.AddRange(ScopeMeterTables.Definitions());
         opts.Storage.ExtendedSchemaObjects.AddRange(AdmissionTables.Definitions());
+        opts.Storage.ExtendedSchemaObjects.Add(AdmissionCapsTable.Definition());
+        opts.Projections.Add(new AdmissionCapsProjection(), ProjectionLifecycle.Inline, AdmissionCapsProjection.ProjectionName,
+            o => o.DeleteDataInTableOnTeardown(AdmissionCapsTable.Name));
     }
 }

@@ -1,3 +1,4 @@
+using Ledger.Ingest.Admissions;
 using Ledger.Projections.Audit;
 using Ledger.Projections.ConsumerRanking;
 using Ledger.Projections.OrganizationUsage;
@@ -16,7 +17,7 @@ public sealed class SchemaUpgrades(IDocumentStore store, NpgsqlDataSource dataSo
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        foreach (var upgrade in new[] { AuditLogTable.Upgrade, OrganizationUsageTable.Upgrade })
+        foreach (var upgrade in new[] { AuditLogTable.Upgrade, OrganizationUsageTable.Upgrade, AdmissionStateUpgrade.Sql })
         {
             await using var command = dataSource.CreateCommand(upgrade);
             await command.ExecuteNonQueryAsync(cancellationToken);

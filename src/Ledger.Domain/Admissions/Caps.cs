@@ -37,6 +37,9 @@ public sealed record RateLimits(long? RpmLimit, long? TpmLimit, decimal? MaxBudg
     public static readonly RateLimits None = new(null, null, null);
 
     public Caps ToCaps() => new(RpmLimit, TpmLimit, MaxBudget, null);
+
+    /// <summary>The same caps in a consumer's shape, as stored beside consumers' overrides and defaults.</summary>
+    public ConsumerLimits ToLimits() => ConsumerLimits.None with { RpmLimit = RpmLimit, TpmLimit = TpmLimit, MaxBudget = MaxBudget };
 }
 
 public static class ConsumerCaps

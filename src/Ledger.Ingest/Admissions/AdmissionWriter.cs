@@ -1,5 +1,5 @@
 using Ledger.Domain.Admissions;
-using Ledger.Ingest.Meters;
+using Ledger.Ingest.Admissions.Meters;
 using Ledger.Projections.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

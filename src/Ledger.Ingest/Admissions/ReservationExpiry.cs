@@ -1,5 +1,5 @@
 using Ledger.Domain.Admissions;
-using Ledger.Ingest.Meters;
+using Ledger.Ingest.Admissions.Meters;
 using Marten;
 using Marten.Services;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +13,9 @@ namespace Ledger.Ingest.Admissions;
 /// Releases reservations whose usage never settled once they expire, with a
 /// <see cref="ReservationReleased"/> event each, and purges what admission no longer needs
 /// (closed reservations admitted more than two lifetimes ago, per-second token rows older than two minutes).
-/// Every node runs it; <c>for update skip locked</c> lets nodes share the work without releasing
+/// At its first sweep and the first after each UTC midnight it also moves the day the consumers'
+/// lifetime rows keep into the daily rows (<see cref="ScopeMeters.MoveOldDaysAsync"/>), so the new
+/// day's spend is kept in those rows again. Every node runs it; <c>for update skip locked</c> lets nodes share the work without releasing
 /// a reservation twice, and a reservation left open by a node that stopped or crashed is released
 /// by whichever node sweeps next.
 /// </summary>
@@ -22,6 +24,9 @@ public sealed partial class ReservationExpiry(
     : BackgroundService
 {
     private readonly string _writerId = "expiry-" + Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>The UTC day up to which this node has moved the kept days (before it, none is left).</summary>
+    private DateOnly _daysMovedBefore = DateOnly.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,6 +37,7 @@ public sealed partial class ReservationExpiry(
             {
                 while (await ReleaseExpiredAsync(stoppingToken) == options.Value.ExpiryBatchSize) { }
                 await PurgeAsync(stoppingToken);
+                await MoveOldDaysAsync(stoppingToken);
             }
             catch (Exception e) when (e is NpgsqlException or PostgresException)
             {
@@ -75,6 +81,15 @@ public sealed partial class ReservationExpiry(
         }
         await tx.CommitAsync(ct);
         return released.Count;
+    }
+
+    /// <summary>Moves every kept day before today into the daily rows, once per UTC day per node.</summary>
+    public async Task MoveOldDaysAsync(CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (today <= _daysMovedBefore) return;
+        while (await ScopeMeters.MoveOldDaysAsync(dataSource, today, options.Value.ExpiryBatchSize, ct) == options.Value.ExpiryBatchSize) { }
+        _daysMovedBefore = today;
     }
 
     private async Task PurgeAsync(CancellationToken ct)

@@ -1,9 +1,7 @@
 using Ledger.Domain.Admissions;
 using Ledger.Domain.Consumers;
-using Ledger.Ingest.Meters;
-using Ledger.Projections.ConsumerOverrides;
-using Ledger.Projections.Consumers;
-using Ledger.Projections.ScopeLimits;
+using Ledger.Ingest.Admissions.Caps;
+using Ledger.Ingest.Admissions.Meters;
 using Npgsql;
 
 namespace Ledger.Ingest.Admissions;
@@ -43,16 +41,14 @@ public static class ScopeStates
                    d.rpm_limit, d.tpm_limit, d.max_budget, d.budget_duration, d.period_budget, d.period_start, d.period_end,
                    l.rpm_limit, l.tpm_limit, l.max_budget,
                    st.admissions, coalesce(st.reserved, 0),
-                   -- A consumer's lifetime spend is its consumers row's total (see ScopeMeters).
-                   case when s.scope = 0 then coalesce(c.total_spend, 0) else coalesce(m.spend, 0) end, coalesce(m.released, 0),
+                   coalesce(m.spend, 0), coalesce(m.released, 0),
                    tk.seconds, tk.tokens, ps.*
             from unnest($1::uuid[], $2::smallint[], $3::text[]) with ordinality s(org, scope, id, ord)
-            left join {ConsumerOverridesTable.Name} o on s.scope = 0 and o.organization_id = s.org and o.end_user_id = s.id
-            left join {ScopeLimitsTable.Name} d on s.scope = 0 and d.organization_id = s.org and d.scope = 0 and d.scope_id = ''
-            left join {ScopeLimitsTable.Name} l on s.scope <> 0 and l.organization_id = s.org and l.scope = s.scope and l.scope_id = s.id
+            left join {AdmissionCapsTable.Name} o on s.scope = 0 and o.organization_id = s.org and o.scope = 0 and o.scope_id = s.id
+            left join {AdmissionCapsTable.Name} d on s.scope = 0 and d.organization_id = s.org and d.scope = 0 and d.scope_id = ''
+            left join {AdmissionCapsTable.Name} l on s.scope <> 0 and l.organization_id = s.org and l.scope = s.scope and l.scope_id = s.id
             left join {AdmissionTables.State} st on st.organization_id = s.org and st.scope = s.scope and st.scope_id = s.id
             left join {ScopeMeterTables.Spend} m on m.organization_id = s.org and m.scope = s.scope and m.scope_id = s.id
-            left join {ConsumersTable.Name} c on s.scope = 0 and c.organization_id = s.org and c.end_user_id = s.id
             -- Settled tokens per second, only where some tpm cap could apply.
             left join lateral (
                 select array_agg(t.second order by t.second) seconds, array_agg(t.tokens order by t.second) tokens
@@ -62,11 +58,13 @@ public static class ScopeStates
             ) tk on true
             -- Settled spend in each recurring period, only where a recurring period budget could apply, and
             -- reading no day before the earliest such period starts.
+            -- A day's spend is its daily row's and, for the day the lifetime row keeps, that row's day_spend.
             left join lateral (
                 select {Sums}
-                from {ScopeMeterTables.DailySpend} ds
+                from (select ds.day, ds.spend from {ScopeMeterTables.DailySpend} ds
+                      where ds.organization_id = s.org and ds.scope = s.scope and ds.scope_id = s.id
+                      union all select m.day, m.day_spend where m.day is not null) ds
                 where s.scope = 0 and coalesce(o.budget_duration, d.budget_duration) is not null
-                    and ds.organization_id = s.org and ds.scope = s.scope and ds.scope_id = s.id
                     and ds.day >= least(case o.budget_duration {FirstDay} end, case d.budget_duration {FirstDay} end)
             ) ps on true
             order by s.ord
@@ -142,11 +140,14 @@ public static class ScopeStates
 
         await using var spend = new NpgsqlCommand(
             $"""
-            select s.ord, coalesce(sum(d.spend), 0)
+            select s.ord,
+                coalesce((select sum(d.spend) from {ScopeMeterTables.DailySpend} d
+                          where d.organization_id = s.org and d.scope = s.scope and d.scope_id = s.id
+                              and d.day >= s.first_day and d.day < s.past_day), 0)
+                + coalesce((select m.day_spend from {ScopeMeterTables.Spend} m
+                            where m.organization_id = s.org and m.scope = s.scope and m.scope_id = s.id
+                                and m.day >= s.first_day and m.day < s.past_day), 0)
             from unnest($1::uuid[], $2::smallint[], $3::text[], $4::date[], $5::date[]) with ordinality s(org, scope, id, first_day, past_day, ord)
-            left join {ScopeMeterTables.DailySpend} d on d.organization_id = s.org and d.scope = s.scope and d.scope_id = s.id
-                and d.day >= s.first_day and d.day < s.past_day
-            group by s.ord
             """, connection);
         AddKeys(spend.Parameters, [.. periods.Select(p => p.Key)]);
         // Spend is kept per UTC day: a period counts every day it touches (recurring periods start and end on days).

@@ -20,10 +20,10 @@ public sealed class ScopeLimitsProjection : IProjection
             switch (e.Data)
             {
                 case KeyLimitsChanged k:
-                    Write(operations, k.OrganizationId, CapScope.Key, k.KeyId, Limits(k.After), k.ChangedAt, k.Actor);
+                    Write(operations, k.OrganizationId, CapScope.Key, k.KeyId, k.After.ToLimits(), k.ChangedAt, k.Actor);
                     break;
                 case TeamLimitsChanged t:
-                    Write(operations, t.OrganizationId, CapScope.Team, t.TeamId, Limits(t.After), t.ChangedAt, t.Actor);
+                    Write(operations, t.OrganizationId, CapScope.Team, t.TeamId, t.After.ToLimits(), t.ChangedAt, t.Actor);
                     break;
                 case ConsumerDefaultsChanged d:
                     Write(operations, d.OrganizationId, CapScope.Consumer, ScopeLimitsTable.Defaults, d.After, d.ChangedAt, d.Actor);
@@ -33,7 +33,6 @@ public sealed class ScopeLimitsProjection : IProjection
         return Task.CompletedTask;
     }
 
-    private static ConsumerLimits Limits(RateLimits l) => ConsumerLimits.None with { RpmLimit = l.RpmLimit, TpmLimit = l.TpmLimit, MaxBudget = l.MaxBudget };
 
     private static void Write(
         IDocumentOperations operations, Guid org, CapScope scope, string id, ConsumerLimits l, DateTimeOffset at, string actor)

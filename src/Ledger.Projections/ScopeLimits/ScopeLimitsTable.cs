@@ -17,11 +17,7 @@ public static class ScopeLimitsTable
 
     public static Table Definition()
     {
-        var table = new Table(Name);
-        table.AddColumn<Guid>("organization_id").AsPrimaryKey();
-        table.AddColumn("scope", "smallint").AsPrimaryKey();
-        table.AddColumn<string>("scope_id").AsPrimaryKey();
-        CapColumns.AddTo(table);
+        var table = CapColumns.ScopedTable(Name);
         table.AddColumn("updated_at", "timestamptz").NotNull();
         table.AddColumn<string>("updated_by").NotNull();
         return table;

@@ -6,6 +6,17 @@ namespace Ledger.Projections.Storage;
 /// <summary>The cap columns shared by consumers' overrides and by key, team and default caps; null is no cap.</summary>
 public static class CapColumns
 {
+    /// <summary>A table of caps per scope: organization, scope (consumer 0, key 1, team 2) and the scope's id, then the caps.</summary>
+    public static Table ScopedTable(string name)
+    {
+        var table = new Table(name);
+        table.AddColumn<Guid>("organization_id").AsPrimaryKey();
+        table.AddColumn("scope", "smallint").AsPrimaryKey();
+        table.AddColumn<string>("scope_id").AsPrimaryKey();
+        AddTo(table);
+        return table;
+    }
+
     public static void AddTo(Table table)
     {
         table.AddColumn("rpm_limit", "bigint");

@@ -2,6 +2,7 @@ using System.Net;
 using Ledger.Domain.Admissions;
 using Ledger.Domain.Consumers;
 using Ledger.Tests.Infrastructure;
+using Npgsql;
 using static Ledger.Tests.Admissions.AdmissionsApi;
 using static Ledger.Tests.Infrastructure.Scenarios;
 
@@ -214,6 +215,55 @@ public sealed class AdmitTests(LedgerApp app)
         Assert.Equal("period_budget", problem.GetProperty("limit_kind").GetString());
         Assert.Equal(0.50m, problem.GetProperty("limit").GetDecimal());
         Assert.Equal(0.50m, problem.GetProperty("current").GetDecimal());
+    }
+
+    [Fact]
+    public async Task a_period_counts_the_same_spend_before_and_after_midnight_moves_the_kept_day()
+    {
+        // A node whose clock starts yesterday: its first sweep after its midnight moves the day that
+        // consumers' lifetime spend rows keep into the daily rows.
+        var clock = new MovableClock();
+        clock.Advance(TimeSpan.FromDays(-1));
+        await using var node = new LedgerApp { Settings = new Dictionary<string, string> { ["Ledger:Admissions:ExpirySweepInterval"] = "00:00:00.200" }, Clock = clock };
+        await node.InitializeAsync();
+        var org = await app.Scenarios.OrganizationAsync();
+        var today = DateTimeOffset.UtcNow.Date;
+        async Task PeriodFromAsync(DateTime start) => await (await OverrideAsync(org, "tenant_acme", new
+        {
+            period_budget = 1.00m,
+            period_start = new DateTimeOffset(start, TimeSpan.Zero),
+            period_end = new DateTimeOffset(today.AddDays(2), TimeSpan.Zero),
+        })).JsonAsync(HttpStatusCode.OK);
+        async Task RefusedAtAsync(string request, decimal current) =>
+            Assert.Equal(current, (await (await AdmitAsync(org.Ingest, request, cost: 0m)).ProblemAsync(HttpStatusCode.PaymentRequired))
+                .GetProperty("current").GetDecimal());
+
+        await PeriodFromAsync(today.AddDays(-1));
+        await (await PostUsageAsync(org.Ingest, UsageRecord("yesterday", cost: 1.00m, at: new DateTimeOffset(today.AddHours(-12), TimeSpan.Zero))))
+            .JsonAsync(HttpStatusCode.Accepted);
+        await RefusedAtAsync("before-midnight", 1.00m);
+
+        clock.Advance(TimeSpan.FromDays(1));
+        await WaitUntilAsync(async () => await KeptDaySpendAsync(org.Id) == 0m);
+        await RefusedAtAsync("after-midnight", 1.00m);
+
+        // Today's spend, kept in the lifetime row again, counts; yesterday's, in the daily rows, does not.
+        await PeriodFromAsync(today);
+        await AdmittedAsync(org.Ingest, "today-first", cost: 0m);
+        await (await PostUsageAsync(org.Ingest, UsageRecord("today-1", cost: 0.70m))).JsonAsync(HttpStatusCode.Accepted);
+        await (await PostUsageAsync(org.Ingest, UsageRecord("today-2", cost: 0.30m))).JsonAsync(HttpStatusCode.Accepted);
+        await RefusedAtAsync("today-last", 1.00m);
+        Assert.Equal(1.00m, await KeptDaySpendAsync(org.Id));
+    }
+
+    /// <summary>The spend of the day the consumer's lifetime row keeps (0 once moved to the daily rows).</summary>
+    private async Task<decimal> KeptDaySpendAsync(Guid org)
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select day_spend from ledger.scope_spend where organization_id = $1 and scope = 0", connection);
+        command.Parameters.AddWithValue(org);
+        return (decimal)(await command.ExecuteScalarAsync())!;
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Ledger.Domain.Consumers;
+using Ledger.Ingest.Admissions.Caps;
 using Ledger.Projections.Access;
 using Ledger.Projections.ConsumerOverrides;
 using Ledger.Projections.Consumers;
@@ -26,6 +27,7 @@ public sealed class RebuildingReadModelsTests(LedgerApp app)
     [InlineData(ConsumerTagsProjection.ProjectionName, ConsumerTagsTable.Name)]
     [InlineData(ConsumerOverridesProjection.ProjectionName, ConsumerOverridesTable.Name)]
     [InlineData(ModelPricesProjection.ProjectionName, ModelPricesTable.Name)]
+    [InlineData(AdmissionCapsProjection.ProjectionName, AdmissionCapsTable.Name)]
     public async Task rebuilding_from_events_reproduces_the_live_rows(string projection, string table)
     {
         var org = await GivenHistoryAsync();

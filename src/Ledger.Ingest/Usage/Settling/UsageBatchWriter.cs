@@ -1,6 +1,6 @@
 using Ledger.Domain.Consumers;
 using Ledger.Domain.Usage;
-using Ledger.Ingest.Meters;
+using Ledger.Ingest.Admissions.Meters;
 using Ledger.Ingest.Usage.Pricing;
 using Marten;
 using Marten.Services;
@@ -50,8 +50,7 @@ public sealed class UsageBatchWriter(IDocumentStore store, NpgsqlDataSource data
         if (stored.Count > 0)
         {
             // Last before the commit, so the scope meters' row locks are held as briefly as possible.
-            await using var meters = ScopeMeters.SettleCommand(connection, tx, stored, now);
-            await meters.ExecuteNonQueryAsync(ct);
+            await ScopeMeters.SettleAsync(connection, tx, stored, now, ct);
         }
         await tx.CommitAsync(ct);
         return results;

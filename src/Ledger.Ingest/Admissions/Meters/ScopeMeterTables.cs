@@ -2,15 +2,18 @@ using Ledger.Domain.Money;
 using Ledger.Projections.Storage;
 using Weasel.Postgresql.Tables;
 
-namespace Ledger.Ingest.Meters;
+namespace Ledger.Ingest.Admissions.Meters;
 
 /// <summary>
 /// What admission needs to know of settled usage, per scope (consumer 0, key 1, team 2; the
-/// <c>CapScope</c> values), kept by the usage write path in the same transaction as the usage:
-/// lifetime spend (of keys and teams; a consumer's is its <c>consumers</c> row) and released
-/// reservations, spend per UTC day (for period budgets), and tokens per second of recording for
-/// the last two minutes (for tpm, of scopes with a tpm cap). Only settlement and expiry write
-/// these rows; admission only reads them, so the two paths never wait for each other.
+/// <c>CapScope</c> values), kept in the same transaction as the usage (<see cref="ScopeMeters"/>):
+/// lifetime spend and released reservations; a consumer's spend per UTC day (for period budgets);
+/// and tokens per second of recording for the last two minutes (for tpm, of scopes with a tpm
+/// cap). A consumer's spend of one day, usually today, is kept in its lifetime row (<c>day</c>,
+/// <c>day_spend</c>), so settling a consumer's usage writes one row, not two; its other days are
+/// daily rows, and the kept day joins them once a later day comes (<see cref="ScopeMeters.MoveOldDaysAsync"/>).
+/// A day's spend is the sum of both. Only settlement and expiry write these rows; admission only
+/// reads them, so the two paths never wait for each other.
 /// </summary>
 public static class ScopeMeterTables
 {
@@ -28,6 +31,9 @@ public static class ScopeMeterTables
         // Estimated cost of reservations closed by settlement or expiry. Open reservations of a
         // scope are what admissions reserved (admission_state.reserved) minus this.
         spend.AddColumn("released", Usd.Column).NotNull().DefaultValueByExpression("0");
+        // A consumer's kept day and its spend on it (null and 0 for keys and teams).
+        spend.AddColumn("day", "date");
+        spend.AddColumn("day_spend", Usd.Column).NotNull().DefaultValueByExpression("0");
         // Every settlement updates these rows in place; with room left in each page the updates stay
         // heap-only (HOT) and touch no index, as for the consumer totals.
         spend.KeepRoomForUpdates();
