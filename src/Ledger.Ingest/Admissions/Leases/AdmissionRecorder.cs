@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Ledger.Domain.Admissions;
 using Ledger.Ingest.GroupCommit;
-using Ledger.Projections.Storage;
 using Marten;
 using Marten.Services;
 using Microsoft.Extensions.DependencyInjection;
@@ -104,24 +103,6 @@ public sealed partial class AdmissionRecorder(
             batch.BatchCommands.Add(new NpgsqlBatchCommand(
                 $"select set_config('synchronous_commit', '{(options.Value.SynchronousCommit ? "on" : "off")}', true)"));
             batch.BatchCommands.Add(AdmissionWriter.InsertReservations([.. group.Select(a => (a.Request, a.Outcome, a.At))]));
-            // Sees the rows the statement before inserted: a request stored already (a retry that reached another node)
-            // keeps its first row, whose reservation id is not this one, and spends nothing from this node's leases.
-            batch.BatchCommands.Add(SqlBatch.Command(
-                $"""
-                with spent as (
-                    select s.lease, sum(s.cost) c
-                    from unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::numeric[]) s(o, q, reservation, lease, cost)
-                    join {AdmissionTables.Admissions} a on a.organization_id = s.o and a.request_id = s.q and a.reservation_id = s.reservation
-                    group by s.lease),
-                locked as (select lease_id from {AdmissionTables.Leases} where lease_id in (select lease from spent) order by lease_id for update)
-                update {AdmissionTables.Leases} l set headroom_spent = l.headroom_spent + spent.c
-                from spent join locked on locked.lease_id = spent.lease where l.lease_id = spent.lease
-                """,
-                spent.Select(s => s.Admission.Request.OrganizationId).ToArray(),
-                spent.Select(s => s.Admission.Request.RequestId).ToArray(),
-                spent.Select(s => s.Admission.Outcome.ReservationId).ToArray(),
-                spent.Select(s => s.Lease).ToArray(),
-                spent.Select(s => s.Admission.Request.EstimatedCostUsd).ToArray()));
             await using var reader = await batch.ExecuteReaderAsync();
             await reader.NextResultAsync(); // past set_config
             while (await reader.ReadAsync()) stored.Add((reader.GetGuid(0), reader.GetString(1)));
@@ -135,6 +116,26 @@ public sealed partial class AdmissionRecorder(
                 session.Events.AppendAdmissionEvents(org.Key, org.Select(a => (object)new RequestAdmitted(
                     a.Request.OrganizationId, a.Request.RequestId, a.Outcome.ReservationId, a.Request.KeyId, a.Request.TeamId, a.Request.EndUserId,
                     a.Request.Model, a.Request.EstimatedInputTokens, a.Request.EstimatedCostUsd, a.At, a.Outcome.ExpiresAt)), now, _writerId);
+            // Last in the session's batch, so the leases' rows stay locked only until the commit that follows: a decision
+            // in the database that gives back or renews one of these leases waits for no event append.
+            // It sees the rows the first batch inserted: a request stored already (a retry that reached another node)
+            // keeps its first row, whose reservation id is not this one, and spends nothing from this node's leases.
+            session.QueueSqlCommand(
+                $"""
+                with spent as (
+                    select s.lease, sum(s.cost) c
+                    from unnest(?::uuid[], ?::text[], ?::uuid[], ?::uuid[], ?::numeric[]) s(o, q, reservation, lease, cost)
+                    join {AdmissionTables.Admissions} a on a.organization_id = s.o and a.request_id = s.q and a.reservation_id = s.reservation
+                    group by s.lease),
+                locked as (select lease_id from {AdmissionTables.Leases} where lease_id in (select lease from spent) order by lease_id for update)
+                update {AdmissionTables.Leases} l set headroom_spent = l.headroom_spent + spent.c
+                from spent join locked on locked.lease_id = spent.lease where l.lease_id = spent.lease
+                """,
+                spent.Select(s => s.Admission.Request.OrganizationId).ToArray(),
+                spent.Select(s => s.Admission.Request.RequestId).ToArray(),
+                spent.Select(s => s.Admission.Outcome.ReservationId).ToArray(),
+                spent.Select(s => s.Lease).ToArray(),
+                spent.Select(s => s.Admission.Request.EstimatedCostUsd).ToArray());
             await session.SaveChangesAsync();
         }
         await tx.CommitAsync();
