@@ -9,7 +9,9 @@ namespace Ledger.Ingest.GroupCommit;
 /// to <see cref="MaxWeightPerTransaction"/>) and stores it in one transaction, so concurrent
 /// requests share one commit and one round trip per step. An item's task completes only after its
 /// transaction committed. If a group fails, each item is tried alone, so one bad item never fails
-/// the others that happened to share its transaction.
+/// the others that happened to share its transaction; unless the database could not be reached
+/// (<see cref="TransientRetry.IsUnreachable"/>), which no item causes: then the whole group fails at
+/// once, rather than each of its items waiting out the same connection timeouts in turn.
 /// </summary>
 public abstract partial class GroupCommitQueue<TItem, TResult>(int lanes, int capacity, int maxAttempts, ILogger logger) : BackgroundService
 {
@@ -92,23 +94,23 @@ public abstract partial class GroupCommitQueue<TItem, TResult>(int lanes, int ca
             var results = await TransientRetry.RunAsync(() => WriteAsync(group.Select(p => p.Item).ToList(), lane), maxAttempts, logger);
             for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(results[i]);
         }
-        catch (Exception e) when (group.Count > 1)
+        catch (Exception e) when (group.Count > 1 && !TransientRetry.IsUnreachable(e))
         {
             LogGroupSplit(logger, e, group.Count);
             foreach (var item in group) await FlushAsync([item], lane);
         }
         catch (Exception e)
         {
-            LogFlushFailed(logger, e);
-            group[0].Done.TrySetException(Unavailable(e));
+            LogFlushFailed(logger, e, group.Count);
+            foreach (var item in group) item.Done.TrySetException(Unavailable(e));
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A transaction of {Items} items failed; storing each on its own")]
     private static partial void LogGroupSplit(ILogger logger, Exception e, int items);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Storing an item failed")]
-    private static partial void LogFlushFailed(ILogger logger, Exception e);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing {Items} item(s) failed")]
+    private static partial void LogFlushFailed(ILogger logger, Exception e, int items);
 
     private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Done);
 }

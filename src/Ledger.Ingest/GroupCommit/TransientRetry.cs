@@ -35,6 +35,19 @@ public static partial class TransientRetry
         _ => false,
     };
 
+    /// <summary>
+    /// The database could not be reached or gave no answer in time (connection refused or broken, the pool
+    /// exhausted, a timeout): no item of a group causes that, and trying each alone only repeats the wait.
+    /// An error the server reported (a <see cref="PostgresException"/>) is not one.
+    /// </summary>
+    public static bool IsUnreachable(Exception e) => e switch
+    {
+        PostgresException => false,
+        NpgsqlException or TimeoutException => true,
+        { InnerException: { } inner } => IsUnreachable(inner),
+        _ => false,
+    };
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Transient conflict on attempt {Attempt}, retrying: {Reason}")]
     private static partial void LogRetry(ILogger logger, int attempt, string reason);
 }
