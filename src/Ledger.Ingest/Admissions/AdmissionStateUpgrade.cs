@@ -3,6 +3,7 @@ using Ledger.Ingest.Admissions.Meters;
 using Ledger.Projections.ConsumerOverrides;
 using Ledger.Projections.Consumers;
 using Ledger.Projections.ScopeLimits;
+using Ledger.Projections.Storage;
 using Weasel.Postgresql;
 
 namespace Ledger.Ingest.Admissions;
@@ -26,10 +27,10 @@ public static class AdmissionStateUpgrade
             perform pg_advisory_xact_lock(hashtext('{AdmissionCapsTable.Name}'));
             if to_regclass('{ScopeLimitsTable.Name}') is not null and to_regclass('{AdmissionCapsTable.Name}') is null then
                 {AdmissionCapsTable.Definition().ToCreateSql(new PostgresqlMigrator())}
-                insert into {AdmissionCapsTable.Name} select organization_id, scope, scope_id, {AdmissionCapsTable.Columns}
+                insert into {AdmissionCapsTable.Name} select organization_id, scope, scope_id, {CapColumns.Names}
                     from {ScopeLimitsTable.Name};
-                insert into {AdmissionCapsTable.Name} select organization_id, 0, end_user_id, {AdmissionCapsTable.Columns}
-                    from {ConsumerOverridesTable.Name} where num_nonnulls({AdmissionCapsTable.Columns}) > 0;
+                insert into {AdmissionCapsTable.Name} select organization_id, 0, end_user_id, {CapColumns.Names}
+                    from {ConsumerOverridesTable.Name} where num_nonnulls({CapColumns.Names}) > 0;
                 if to_regclass('{ScopeMeterTables.Spend}') is not null then
                     insert into {ScopeMeterTables.Spend} as m (organization_id, scope, scope_id, spend)
                     select organization_id, 0, end_user_id, total_spend from {ConsumersTable.Name} where total_spend <> 0

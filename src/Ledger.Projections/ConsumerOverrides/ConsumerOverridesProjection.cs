@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Ledger.Domain.Consumers;
+using Ledger.Projections.Storage;
 using Marten;
 using Marten.Events.Projections;
 
@@ -42,18 +43,14 @@ public sealed class ConsumerOverridesProjection : IProjection
         var l = o.After;
         operations.QueueSqlCommand(
             $"""
-            insert into {ConsumerOverridesTable.Name} (organization_id, end_user_id, rpm_limit, tpm_limit, max_budget,
-                budget_duration, period_budget, period_start, period_end, markup_percentage, notes, updated_at, updated_by)
-            values (?, ?, ?::bigint, ?::bigint, ?::numeric, ?::text, ?::numeric, ?::timestamptz, ?::timestamptz, ?::numeric, ?::text, ?, ?)
+            insert into {ConsumerOverridesTable.Name} (organization_id, end_user_id, {CapColumns.Names},
+                markup_percentage, notes, updated_at, updated_by)
+            values (?, ?, {CapColumns.Placeholders}, ?::numeric, ?::text, ?, ?)
             on conflict (organization_id, end_user_id) do update set
-                rpm_limit = excluded.rpm_limit, tpm_limit = excluded.tpm_limit, max_budget = excluded.max_budget,
-                budget_duration = excluded.budget_duration, period_budget = excluded.period_budget,
-                period_start = excluded.period_start, period_end = excluded.period_end,
+                {CapColumns.FromExcluded},
                 markup_percentage = excluded.markup_percentage, notes = excluded.notes,
                 updated_at = excluded.updated_at, updated_by = excluded.updated_by
             """,
-            o.OrganizationId, o.EndUserId, l.RpmLimit!, l.TpmLimit!, l.MaxBudget!, l.BudgetDuration?.ToString().ToLowerInvariant()!,
-            l.PeriodBudget!, l.PeriodStart?.ToUniversalTime()!, l.PeriodEnd?.ToUniversalTime()!, l.MarkupPercentage!, l.Notes!,
-            o.ChangedAt.ToUniversalTime(), o.Actor);
+            [o.OrganizationId, o.EndUserId, .. CapColumns.Values(l), l.MarkupPercentage!, l.Notes!, o.ChangedAt.ToUniversalTime(), o.Actor]);
     }
 }

@@ -3,6 +3,7 @@ using Ledger.Domain.Admissions;
 using Ledger.Domain.Consumers;
 using Ledger.Domain.Keys;
 using Ledger.Domain.Teams;
+using Ledger.Projections.Storage;
 using Marten;
 using Marten.Events.Projections;
 
@@ -45,16 +46,11 @@ public sealed class ScopeLimitsProjection : IProjection
         }
         operations.QueueSqlCommand(
             $"""
-            insert into {ScopeLimitsTable.Name} (organization_id, scope, scope_id, rpm_limit, tpm_limit, max_budget,
-                budget_duration, period_budget, period_start, period_end, updated_at, updated_by)
-            values (?, ?, ?, ?::bigint, ?::bigint, ?::numeric, ?::text, ?::numeric, ?::timestamptz, ?::timestamptz, ?, ?)
+            insert into {ScopeLimitsTable.Name} (organization_id, scope, scope_id, {CapColumns.Names}, updated_at, updated_by)
+            values (?, ?, ?, {CapColumns.Placeholders}, ?, ?)
             on conflict (organization_id, scope, scope_id) do update set
-                rpm_limit = excluded.rpm_limit, tpm_limit = excluded.tpm_limit, max_budget = excluded.max_budget,
-                budget_duration = excluded.budget_duration, period_budget = excluded.period_budget,
-                period_start = excluded.period_start, period_end = excluded.period_end,
-                updated_at = excluded.updated_at, updated_by = excluded.updated_by
+                {CapColumns.FromExcluded}, updated_at = excluded.updated_at, updated_by = excluded.updated_by
             """,
-            org, (short)scope, id, l.RpmLimit!, l.TpmLimit!, l.MaxBudget!, l.BudgetDuration?.ToString().ToLowerInvariant()!,
-            l.PeriodBudget!, l.PeriodStart?.ToUniversalTime()!, l.PeriodEnd?.ToUniversalTime()!, at.ToUniversalTime(), actor);
+            [org, (short)scope, id, .. CapColumns.Values(l), at.ToUniversalTime(), actor]);
     }
 }

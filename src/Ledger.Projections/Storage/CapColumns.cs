@@ -1,3 +1,4 @@
+using Ledger.Domain.Consumers;
 using Ledger.Domain.Money;
 using Weasel.Postgresql.Tables;
 
@@ -16,6 +17,23 @@ public static class CapColumns
         AddTo(table);
         return table;
     }
+
+    /// <summary>The cap columns' names, in table order.</summary>
+    public const string Names = "rpm_limit, tpm_limit, max_budget, budget_duration, period_budget, period_start, period_end";
+
+    /// <summary>Marten placeholders (<c>QueueSqlCommand</c>) for <see cref="Values"/>, typed, since any of them may be null.</summary>
+    public const string Placeholders = "?::bigint, ?::bigint, ?::numeric, ?::text, ?::numeric, ?::timestamptz, ?::timestamptz";
+
+    /// <summary>An upsert's <c>do update set</c> list that takes every cap from the row proposed.</summary>
+    public const string FromExcluded =
+        "rpm_limit = excluded.rpm_limit, tpm_limit = excluded.tpm_limit, max_budget = excluded.max_budget, " +
+        "budget_duration = excluded.budget_duration, period_budget = excluded.period_budget, " +
+        "period_start = excluded.period_start, period_end = excluded.period_end";
+
+    /// <summary>The caps of <paramref name="l"/> as the values of <see cref="Names"/>, in order; null is no cap.</summary>
+    public static object[] Values(ConsumerLimits l) =>
+        [l.RpmLimit!, l.TpmLimit!, l.MaxBudget!, l.BudgetDuration?.ToString().ToLowerInvariant()!,
+         l.PeriodBudget!, l.PeriodStart?.ToUniversalTime()!, l.PeriodEnd?.ToUniversalTime()!];
 
     public static void AddTo(Table table)
     {

@@ -3,6 +3,7 @@ using Ledger.Domain.Admissions;
 using Ledger.Domain.Consumers;
 using Ledger.Domain.Keys;
 using Ledger.Domain.Teams;
+using Ledger.Projections.Storage;
 using Marten;
 using Marten.Events.Projections;
 
@@ -43,7 +44,6 @@ public sealed class AdmissionCapsProjection : IProjection
         return Task.CompletedTask;
     }
 
-
     private static void Write(IDocumentOperations operations, ScopeKey scope, ConsumerLimits limits)
     {
         // Markup and notes change reported spend and the dashboard, never admission.
@@ -56,16 +56,10 @@ public sealed class AdmissionCapsProjection : IProjection
         }
         operations.QueueSqlCommand(
             $"""
-            insert into {AdmissionCapsTable.Name} (organization_id, scope, scope_id, rpm_limit, tpm_limit, max_budget,
-                budget_duration, period_budget, period_start, period_end)
-            values (?, ?, ?, ?::bigint, ?::bigint, ?::numeric, ?::text, ?::numeric, ?::timestamptz, ?::timestamptz)
-            on conflict (organization_id, scope, scope_id) do update set
-                rpm_limit = excluded.rpm_limit, tpm_limit = excluded.tpm_limit, max_budget = excluded.max_budget,
-                budget_duration = excluded.budget_duration, period_budget = excluded.period_budget,
-                period_start = excluded.period_start, period_end = excluded.period_end
+            insert into {AdmissionCapsTable.Name} (organization_id, scope, scope_id, {CapColumns.Names})
+            values (?, ?, ?, {CapColumns.Placeholders})
+            on conflict (organization_id, scope, scope_id) do update set {CapColumns.FromExcluded}
             """,
-            scope.OrganizationId, (short)scope.Scope, scope.Id, caps.RpmLimit!, caps.TpmLimit!, caps.MaxBudget!,
-            caps.BudgetDuration?.ToString().ToLowerInvariant()!, caps.PeriodBudget!, caps.PeriodStart?.ToUniversalTime()!,
-            caps.PeriodEnd?.ToUniversalTime()!);
+            [scope.OrganizationId, (short)scope.Scope, scope.Id, .. CapColumns.Values(caps)]);
     }
 }

@@ -19,7 +19,4 @@ public static class AdmissionCapsTable
     public const string Defaults = "";
 
     public static Table Definition() => CapColumns.ScopedTable(Name);
-
-    /// <summary>The cap columns, in table order.</summary>
-    internal const string Columns = "rpm_limit, tpm_limit, max_budget, budget_duration, period_budget, period_start, period_end";
 }
