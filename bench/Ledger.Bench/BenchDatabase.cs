@@ -12,7 +12,20 @@ public static class BenchDatabase
         await using (var connection = new NpgsqlConnection(admin.ConnectionString))
         {
             await connection.OpenAsync();
-            await new NpgsqlCommand($"drop database if exists {name} with (force)", connection).ExecuteNonQueryAsync();
+            // An autovacuum worker still on the last run's tables runs as the superuser, which a bench's role
+            // may not terminate (42501); it ends on its own within seconds.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await new NpgsqlCommand($"drop database if exists {name} with (force)", connection).ExecuteNonQueryAsync();
+                    break;
+                }
+                catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse && attempt < 30)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2));
+                }
+            }
             await new NpgsqlCommand($"create database {name}", connection).ExecuteNonQueryAsync();
         }
         return new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Database = name }.ConnectionString;

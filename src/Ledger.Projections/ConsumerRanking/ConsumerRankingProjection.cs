@@ -113,17 +113,23 @@ public sealed class ConsumerRankingProjection : ProjectionBase, IProjection
         return await reader.ReadAsync(ct) ? reader.GetInt64(0) : 0;
     }
 
-    /// <summary>Whether events of this projection's types are stored after <paramref name="sequence"/>, so a later page will come.</summary>
+    /// <summary>
+    /// Whether events of this projection's types are stored after <paramref name="sequence"/>, so a later page will come.
+    /// Ordered and limited so that the plan walks the sequence index from <paramref name="sequence"/>: as
+    /// <c>exists (...)</c>, the prepared statement's generic plan scanned the whole event table (1 s at 1.6
+    /// million events, on every early page).
+    /// </summary>
     private async Task<bool> MoreStoredAsync(IDocumentOperations operations, long sequence, CancellationToken ct)
     {
         var graph = (EventGraph)((StoreOptions)operations.DocumentStore.Options).Events;
         _typeNames ??= [.. IncludedEventTypes.Select(t => graph.EventMappingFor(t).EventTypeName)];
-        await using var command = new NpgsqlCommand($"select exists (select 1 from {LedgerSchema.Name}.mt_events where seq_id > $1 and type = any($2))")
+        await using var command = new NpgsqlCommand(
+            $"select seq_id from {LedgerSchema.Name}.mt_events where seq_id > $1 and type = any($2) order by seq_id limit 1")
         {
             Parameters = { new NpgsqlParameter { Value = sequence }, new NpgsqlParameter { Value = _typeNames } },
         };
         await using var reader = await operations.ExecuteReaderAsync(command, ct);
-        return await reader.ReadAsync(ct) && reader.GetBoolean(0);
+        return await reader.ReadAsync(ct);
     }
 
     /// <summary>
