@@ -124,6 +124,32 @@ public sealed class MetricsTests(ApiProcess api)
     }
 
     [Fact]
+    public async Task no_organization_key_team_consumer_or_token_appears_anywhere_in_the_scrape()
+    {
+        // Distinctive ids, through every path that records metrics: admissions decided in the database and by
+        // lease, a rejection naming the consumer's cap, usage on every usage endpoint, reads and a 404.
+        var org = await api.OrganizationAsync();
+        using var ingest = api.Client(org.IngestToken);
+        using var owner = api.Client(org.OwnerToken);
+        const string consumer = "tenant_scrape_8f3a", key = "key_scrape_77", team = "team_scrape_42";
+        await (await PreRegisterAsync(owner, org.OrganizationId, consumer, rpm: 2)).JsonAsync(HttpStatusCode.Created);
+        await AdmittedAsync(ingest, "s1", user: consumer, key: key, team: team);
+        await AdmittedAsync(ingest, "s2", user: consumer, key: key, team: team);
+        await (await AdmitAsync(ingest, "s3", user: consumer, key: key, team: team)).ProblemAsync(HttpStatusCode.TooManyRequests);
+        await (await PostUsageAsync(ingest, UsageRecord("s1", user: consumer, key: key, team: team))).JsonAsync(HttpStatusCode.Accepted);
+        await (await PostRawAsync(ingest, "/v1/integrations/litellm", "[{")).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync($"/api/end-users?organization_id={org.OrganizationId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound,
+            (await owner.GetAsync($"/api/end-users/overrides?organization_id={Guid.NewGuid()}&end_user_id={consumer}")).StatusCode);
+
+        var scrape = await ScrapeAsync();
+
+        Assert.Contains("ledger_admission_duration_seconds_count", scrape, StringComparison.Ordinal);
+        foreach (var id in new[] { org.OrganizationId.ToString(), org.OrganizationId.ToString("N"), consumer, key, team, org.OwnerToken, org.IngestToken })
+            Assert.DoesNotContain(id, scrape, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task with_metrics_turned_off_nothing_is_scraped_and_usage_is_still_stored()
     {
         var off = new ApiProcess { Settings = new Dictionary<string, string> { ["Ledger:Metrics:Enabled"] = "false" } };

@@ -91,6 +91,36 @@ public sealed class DeliveryTests(WebhookFixture fixture)
     }
 
     [Fact]
+    public async Task a_period_budget_announces_its_thresholds_once_in_the_current_period_naming_the_period()
+    {
+        var org = await fixture.App.Scenarios.OrganizationAsync();
+        await RegisterAsync(org.Owner, org.Id, Receiver.Url("period"));
+        await PreRegisterAsync(org.Owner, org.Id, "tenant_monthly").SucceededAsync();
+        await PutOverrideAsync(org.Owner, org.Id, "tenant_monthly", new { budget_duration = "monthly", period_budget = 2.00m }).SucceededAsync();
+        await PostUsageAsync(org.Ingest, UsageRecord("p1", "tenant_monthly", cost: 1.10m)).SucceededAsync();
+        await Receiver.WaitForAsync("period", 1);
+        await PostUsageAsync(org.Ingest, UsageRecord("p2", "tenant_monthly", cost: 0.10m)).SucceededAsync();
+        await fixture.App.Scenarios.AsyncProjectionsCaughtUpAsync();
+        await PostUsageAsync(org.Ingest, UsageRecord("p3", "tenant_monthly", cost: 0.50m)).SucceededAsync();
+        await Receiver.WaitForAsync("period", 2);
+        await PostUsageAsync(org.Ingest, UsageRecord("p4", "tenant_monthly", cost: 0.10m)).SucceededAsync();
+        await fixture.App.Scenarios.AsyncProjectionsCaughtUpAsync();
+
+        var alerts = Receiver.At("period").Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data")).ToList();
+        Assert.Equal([50, 80], alerts.Select(a => a.GetProperty("threshold_percent").GetInt32()).Order());
+        var now = DateTimeOffset.UtcNow;
+        var month = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.All(alerts, a =>
+        {
+            Assert.Equal("period_budget", a.GetProperty("cap").GetString());
+            Assert.Equal(2.00m, a.GetProperty("limit").GetDecimal());
+            Assert.Equal(month, a.GetProperty("period_start").GetDateTimeOffset());
+            Assert.Equal(month.AddMonths(1), a.GetProperty("period_end").GetDateTimeOffset());
+        });
+        Assert.Equal(1.10m, alerts.Single(a => a.GetProperty("threshold_percent").GetInt32() == 50).GetProperty("current").GetDecimal());
+    }
+
+    [Fact]
     public async Task a_deleted_webhook_gets_nothing_more_not_even_its_retries()
     {
         var (org, hook, _) = await GivenAsync("deleted", failures: -1);
