@@ -12,13 +12,19 @@ public static class ApiDocs
     public const string ReferencePath = "/docs";
 
     public static IServiceCollection AddLedgerApiDocs(this IServiceCollection services) =>
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(o =>
         {
-            document.Info.Title = "Ledger";
-            document.Info.Description = "The usage ledger behind an LLM gateway: admissions, usage, consumers, caps and the audit log. " +
-                "Every call but the probes and these documents takes `Authorization: Bearer <token>`.";
-            return Task.CompletedTask;
-        }));
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Ledger";
+                document.Info.Description = "The usage ledger behind an LLM gateway: admissions, usage, consumers, caps and the audit log. " +
+                    "Every call but the probes and these documents takes `Authorization: Bearer <token>`.";
+                return Task.CompletedTask;
+            });
+            o.AddDocumentTransformer<BearerSecurityTransformer>();
+            o.AddOperationTransformer<BearerSecurityTransformer>();
+            o.AddOperationTransformer<ProblemResponsesTransformer>();
+        });
 
     public static void MapLedgerApiDocs(this WebApplication app)
     {
