@@ -114,31 +114,18 @@ public static class AdmissionBench
     }
 
     /// <summary>
-    /// Untimed: saturated admission in 3-second windows until two windows in a row agree within 5 %
-    /// on the rate and on the API's CPU per admission (at least 15 s, at most 90 s). Tiered
-    /// compilation keeps recompiling hot code for tens of seconds of load, and a new PostgreSQL
-    /// cluster starts cold; both used to land inside the measured window.
+    /// Untimed: saturated admission in 3-second rounds until settled (<see cref="WarmUp"/>), then the
+    /// health check and liveness for 2 s each. Tiered compilation keeps recompiling hot code for tens
+    /// of seconds of load, and a new PostgreSQL cluster starts cold; both used to land inside the measured window.
     /// </summary>
     private static async Task WarmUpAsync(Func<int, Task<int>> admit, Func<int, Task<int>> health, Func<int, Task<int>> live,
         IReadOnlyList<Process> apis, Options o)
     {
-        var clock = Stopwatch.StartNew();
-        var window = TimeSpan.FromSeconds(3);
-        (double Rate, double Cpu)? last = null;
-        var windows = new List<string>();
-        while (clock.Elapsed < TimeSpan.FromSeconds(90))
-        {
-            var cpuBefore = apis.Sum(HttpIngestBench.CpuOf);
-            var result = await OpenLoop.SaturateAsync(admit, o.Concurrency, window);
-            var cpu = (apis.Sum(HttpIngestBench.CpuOf) - cpuBefore) / (result.Rate * window.TotalSeconds);
-            windows.Add($"{result.Rate:F0}/s");
-            var settled = last is var (rate, lastCpu) && Math.Abs(result.Rate / rate - 1) < 0.05 && Math.Abs(cpu / lastCpu - 1) < 0.05;
-            last = (result.Rate, cpu);
-            if (settled && clock.Elapsed >= TimeSpan.FromSeconds(15)) break;
-        }
+        var round = TimeSpan.FromSeconds(3);
+        await WarmUp.UntilSettledAsync(async _ => (await OpenLoop.SaturateAsync(admit, o.Concurrency, round)).Rate * round.TotalSeconds,
+            () => apis.Sum(HttpIngestBench.CpuOf), WarmUp.Minimum, "admission");
         await OpenLoop.SaturateAsync(health, o.Concurrency, TimeSpan.FromSeconds(2));
         await OpenLoop.SaturateAsync(live, o.Concurrency, TimeSpan.FromSeconds(2));
-        Console.WriteLine($"warm-up: {clock.Elapsed.TotalSeconds:F0} s, saturated windows {string.Join(", ", windows)}");
     }
 
     private static async Task<int> SendAsync(HttpClient http, HttpMethod method, string path, byte[]? body)

@@ -127,8 +127,8 @@ public static class HttpIngestBench
             .Select(b => encode(UsageGenerator.Batch(org, prefix, b * args.BatchSize, args.BatchSize, args.Consumers, DateTimeOffset.UtcNow)))
             .ToList();
         var bodies = Bodies(run, args.Events / args.BatchSize);
-        var warmUp = minimumWarmUp ?? TimeSpan.FromSeconds(15);
-        await WarmUp.UntilSettledAsync((round, posts) => Drive.ConcurrentlyAsync(Bodies($"warm{round}{run}", posts), args.Concurrency,
+        var warmUp = minimumWarmUp ?? WarmUp.Minimum;
+        await WarmUp.PostsUntilSettledAsync((round, posts) => Drive.ConcurrentlyAsync(Bodies($"warm{round}{run}", posts), args.Concurrency,
             b => PostAsync(http, path, b, contentType, answered)), () => CpuOf(api), args, warmUp);
         if (beforeTiming is not null) await beforeTiming();
 

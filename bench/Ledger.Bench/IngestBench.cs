@@ -31,11 +31,11 @@ public static class IngestBench
         // Warm-up outside the measurement, in an organization of its own: JIT tiering, the
         // connection pool, Marten's generated code.
         var warm = Guid.NewGuid();
-        await WarmUp.UntilSettledAsync((round, posts) => Drive.ConcurrentlyAsync(
+        await WarmUp.PostsUntilSettledAsync((round, posts) => Drive.ConcurrentlyAsync(
             Enumerable.Range(0, posts).Select(b => UsageGenerator.Batch(
                 warm, $"warm{round}", b * args.BatchSize, args.BatchSize, args.Consumers, DateTimeOffset.UtcNow)).ToList(),
             args.Concurrency, post => queue.SubmitAsync(post, default)),
-            () => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, args, TimeSpan.FromSeconds(15));
+            () => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, args, WarmUp.Minimum);
         var grouping = queue.Grouping;
         var org = Guid.NewGuid();
 
