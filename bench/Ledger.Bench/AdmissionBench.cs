@@ -18,11 +18,21 @@ namespace Ledger.Bench;
 /// </summary>
 public static class AdmissionBench
 {
-    public sealed record Options(int Seconds, int Rate, int Consumers, int Keys, int Concurrency, int Nodes)
+    /// <summary>
+    /// <c>--metrics-ab</c>: two nodes, the first with metrics off and the second on, under the same load at the same
+    /// time, which measures the cost of metrics with the shared machine's drift divided out (from run to run it
+    /// moves more than metrics cost). <c>--metrics-ba</c> turns them the other way round: the two nodes are not
+    /// quite alike (the first up leads the background work), and a pair of runs divides that out too.
+    /// </summary>
+    public sealed record Options(int Seconds, int Rate, int Consumers, int Keys, int Concurrency, int Nodes, int? MetricsOnNode)
     {
-        public static Options Parse(string[] args) => new(BenchArgs.Get(args, "--seconds", 10), BenchArgs.Get(args, "--rate", 2000),
-            BenchArgs.Get(args, "--consumers", 1000), BenchArgs.Get(args, "--keys", 10), BenchArgs.Get(args, "--concurrency", 32),
-            BenchArgs.Get(args, "--nodes", 1));
+        public static Options Parse(string[] args)
+        {
+            int? metricsOn = args.Contains("--metrics-ab") ? 1 : args.Contains("--metrics-ba") ? 0 : null;
+            return new(BenchArgs.Get(args, "--seconds", 10), BenchArgs.Get(args, "--rate", 2000), BenchArgs.Get(args, "--consumers", 1000),
+                BenchArgs.Get(args, "--keys", 10), BenchArgs.Get(args, "--concurrency", 32), metricsOn is null ? BenchArgs.Get(args, "--nodes", 1) : 2,
+                metricsOn);
+        }
     }
 
     public static async Task<int> RunAsync(Options o)
@@ -34,8 +44,9 @@ public static class AdmissionBench
         var urls = Enumerable.Range(0, o.Nodes).Select(n => $"http://127.0.0.1:{5181 + n}").ToList();
         // Without the async daemon, as in `bench ingest`: a daemon catching up on the benchmark database's
         // millions of events would be measured instead of admission. Its steady cost is in docs/performance.md.
-        var apis = urls.Select(url => HttpIngestBench.StartApi(new Dictionary<string, string>
+        var apis = urls.Select((url, node) => HttpIngestBench.StartApi(new Dictionary<string, string>
         {
+            ["Ledger__Metrics__Enabled"] = o.MetricsOnNode is { } on ? (node == on).ToString() : Environment.GetEnvironmentVariable("Ledger__Metrics__Enabled") ?? "true",
             ["Ledger__AsyncProjections"] = "Disabled",
             // The bench never settles, so with the default 10-minute lifetime the reservations of one run would all be
             // released during a run ten minutes later, and that run would measure the release of tens of thousands of
@@ -78,14 +89,21 @@ public static class AdmissionBench
             var decided = (await DecisionsAsync(clients)).ToDictionary(d => d.Key, d => d.Value - decidedBefore.GetValueOrDefault(d.Key));
             var healthFixed = await OpenLoop.FixedRateAsync(Health, o.Rate, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
             var liveFixed = await OpenLoop.FixedRateAsync(Live, o.Rate, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
+            var nodeCpu = apis.Select(HttpIngestBench.CpuOf).ToList();
             var cpu = (Api: apis.Sum(HttpIngestBench.CpuOf), Self: HttpIngestBench.CpuOf(Process.GetCurrentProcess()), Machine: HttpIngestBench.MachineCpu());
             var saturated = await OpenLoop.SaturateAsync(Measured, o.Concurrency, TimeSpan.FromSeconds(o.Seconds));
+            nodeCpu = apis.Select((api, node) => HttpIngestBench.CpuOf(api) - nodeCpu[node]).ToList();
             var (apiCpu, selfCpu) = (apis.Sum(HttpIngestBench.CpuOf) - cpu.Api, HttpIngestBench.CpuOf(Process.GetCurrentProcess()) - cpu.Self);
             var rest = HttpIngestBench.MachineCpu() - cpu.Machine - apiCpu - selfCpu;
             var admissions = saturated.Rate * o.Seconds;
             Console.WriteLine($"cpu while saturated, per admission: api {apiCpu / admissions * 1e6:F0} µs, load generator {selfCpu / admissions * 1e6:F0} µs, " +
                 $"PostgreSQL and the rest {rest / admissions * 1e6:F0} µs; the machine was {(apiCpu + selfCpu + rest) / o.Seconds / Environment.ProcessorCount:P0} busy " +
                 $"({Environment.ProcessorCount} cores)");
+            // Requests go round the nodes, so each served half of them.
+            if (o.MetricsOnNode is { } metricsOn)
+                Console.WriteLine($"metrics cost: api cpu per admission with metrics off {nodeCpu[1 - metricsOn] / admissions * 2e6:F1} µs " +
+                    $"(node {2 - metricsOn}), on {nodeCpu[metricsOn] / admissions * 2e6:F1} µs (node {metricsOn + 1}), at the same time; " +
+                    $"on/off {nodeCpu[metricsOn] / nodeCpu[1 - metricsOn]:F3}");
             var healthSaturated = await OpenLoop.SaturateAsync(Health, o.Concurrency, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
 
             Console.WriteLine($"at {o.Rate}/s: admission p50 {fixedRate.P50:F2} ms, p99 {fixedRate.P99:F2} ms ({fixedRate.Outcomes}); " +
@@ -165,16 +183,26 @@ public static class AdmissionBench
             throw new InvalidOperationException($"setting up caps failed with {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
-    /// <summary>The nodes' <c>ledger_admission_decisions_total</c> from their <c>/metrics</c>, summed by where the admissions were decided.</summary>
-    private static async Task<Dictionary<string, double>> DecisionsAsync(IEnumerable<HttpClient> nodes)
+    /// <summary>
+    /// The nodes' <c>ledger_admission_decisions_total</c> from their <c>/metrics</c>, summed by where the admissions were
+    /// decided; a node with metrics off counts as the others did.
+    /// </summary>
+    private static async Task<Dictionary<string, double>> DecisionsAsync(IReadOnlyList<HttpClient> nodes)
     {
         var decided = new Dictionary<string, double>();
+        var scraped = 0;
         foreach (var node in nodes)
-            foreach (var line in (await node.GetStringAsync("/metrics")).Split('\n'))
+        {
+            using var response = await node.GetAsync("/metrics");
+            var scrape = await response.Content.ReadAsStringAsync();
+            if (!scrape.Contains("ledger_admission_decisions_total", StringComparison.Ordinal)) continue;
+            scraped++;
+            foreach (var line in scrape.Split('\n'))
                 if (line.StartsWith("ledger_admission_decisions_total{", StringComparison.Ordinal)
                     && line.Split("decided_by=\"") is [_, var rest] && rest.Split('"')[0] is var by
                     && double.TryParse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var count))
                     decided[by] = decided.GetValueOrDefault(by) + count;
-        return decided;
+        }
+        return decided.ToDictionary(d => d.Key, d => d.Value * nodes.Count / Math.Max(1, scraped));
     }
 }

@@ -182,6 +182,7 @@ public static class HttpIngestBench
         var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["LEDGER_URL"] = url;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__Console__LogToStandardErrorThreshold"] = "Warning"; // shown below as "api: ..."
         // The benchmarks time Ledger's work, not its abuse limits: the reads bench sends one owner token's requests back to back.
         start.Environment["Ledger__RateLimits__TokenRequestsPerMinute"] = "0";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;

@@ -19,6 +19,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ledger bench ingest|http [--events N] [--consumers N] [--concurrency N] [--format native|litellm|otlp (http)]\n       ledger bench admission [--nodes N] [--seconds N] [--rate N] [--consumers N] [--concurrency N]\n       ledger bench rebuild [--events N] [--consumers N]\n       ledger bench lag [--rate N] [--seconds N]\n       ledger bench reads [--consumers N] [--events N] [--untimed N] [--reuse]");
+    Console.Error.WriteLine("usage: ledger bench ingest|http [--events N] [--consumers N] [--concurrency N] [--format native|litellm|otlp (http)]\n       ledger bench admission [--nodes N | --metrics-ab | --metrics-ba] [--seconds N] [--rate N] [--consumers N] [--concurrency N]\n       ledger bench rebuild [--events N] [--consumers N]\n       ledger bench lag [--rate N] [--seconds N]\n       ledger bench reads [--consumers N] [--events N] [--untimed N] [--reuse]");
     return 2;
 }
