@@ -12,17 +12,20 @@ public sealed class DurableDeliveryTests : IAsyncLifetime
 {
     private readonly WebhookReceiver _receiver = new();
 
-    /// <summary>A node whose webhooks may call loopback and retry once after <paramref name="retryDelay"/>, with async projections (which raise the alerts).</summary>
-    private static ApiProcess Node(TimeSpan retryDelay) => new()
+    /// <summary>
+    /// A node whose webhooks may call loopback and retry once after <paramref name="retryDelay"/> (or on the shipped
+    /// schedule), with async projections (which raise the alerts).
+    /// </summary>
+    private static ApiProcess Node(TimeSpan? retryDelay)
     {
-        AsyncProjections = true,
-        Settings = new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["Ledger:Webhooks:AllowPrivateAddresses"] = "true",
-            ["Ledger:Webhooks:RetryDelays:0"] = retryDelay.ToString(),
             ["Ledger:Messaging:PollingInterval"] = "00:00:00.2",
-        },
-    };
+        };
+        if (retryDelay is { } delay) settings["Ledger:Webhooks:RetryDelays:0"] = delay.ToString();
+        return new ApiProcess { AsyncProjections = true, Settings = settings };
+    }
 
     public Task InitializeAsync() => _receiver.InitializeAsync();
 
@@ -89,6 +92,44 @@ public sealed class DurableDeliveryTests : IAsyncLifetime
         {
             await two.DisposeAsync();
             await one.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task by_default_a_failed_delivery_is_retried_after_5_seconds_and_then_after_5_minutes()
+    {
+        var api = Node(retryDelay: null);
+        await api.InitializeAsync();
+        try
+        {
+            var (org, owner, ingest) = await OrganizationAsync(api);
+            await RegisterAsync(owner, org, _receiver.Url("default-schedule", failures: 100));
+            await PostUsageAsync(ingest, UsageRecord("r1", "tenant_acme", cost: 0.60m)).SucceededAsync();
+
+            await _receiver.WaitForAsync("default-schedule", 1);
+            var first = Stopwatch.StartNew();
+            await _receiver.WaitForAsync("default-schedule", 2, seconds: 20);
+            Assert.InRange(first.Elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(9)); // Standard Webhooks: 5 s
+            Assert.InRange(await NextAttemptInAsync(api.ConnectionString), TimeSpan.FromMinutes(4.5), TimeSpan.FromMinutes(5.5)); // then 5 min
+            Assert.Equal(2, _receiver.At("default-schedule").Count);
+        }
+        finally
+        {
+            await api.DisposeAsync();
+        }
+    }
+
+    /// <summary>How long until the retry Wolverine scheduled in its inbox table is due.</summary>
+    private static async Task<TimeSpan> NextAttemptInAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        for (var clock = Stopwatch.StartNew(); ; await Task.Delay(50))
+        {
+            await using var command = new NpgsqlCommand(
+                "select extract(epoch from min(execution_time) - now()) from wolverine.wolverine_incoming_envelopes where status = 'Scheduled'", connection);
+            if (await command.ExecuteScalarAsync() is decimal seconds) return TimeSpan.FromSeconds((double)seconds);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "no retry was scheduled");
         }
     }
 
