@@ -36,16 +36,20 @@ public sealed class WebhookWriter(NpgsqlDataSource dataSource, IConfiguration co
         return await ExecuteAsync(command, ct) == 1;
     }
 
-    /// <summary>Clears a delivery's dead letter so it can be sent again; false when the organization has no such live webhook and delivery.</summary>
-    public async Task<bool> ReopenAsync(Guid org, Guid webhookId, Guid deliveryId, CancellationToken ct)
+    /// <summary>
+    /// Clears a delivery's dead letter so it can be sent again, on <paramref name="connection"/> in its transaction (the
+    /// one that also queues the next attempt); false when the organization has no such live webhook and delivery.
+    /// </summary>
+    public static async Task<bool> ReopenAsync(NpgsqlConnection connection, Guid org, Guid webhookId, Guid deliveryId, CancellationToken ct)
     {
-        var command = SqlBatch.Command(
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(SqlBatch.Command(
             $"""
             update {WebhookTables.Deliveries} d set dead_lettered_at = null
             from {WebhookTables.Webhooks} w
             where d.id = $1 and d.webhook_id = $2 and w.id = d.webhook_id and w.organization_id = $3 and w.deleted_at is null
-            """, deliveryId, webhookId, org);
-        return await ExecuteAsync(command, ct) == 1;
+            """, deliveryId, webhookId, org));
+        return await batch.ExecuteNonQueryAsync(ct) == 1;
     }
 
     /// <summary>The sealed secret opened, for signing a delivery.</summary>
