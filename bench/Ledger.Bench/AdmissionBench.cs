@@ -52,6 +52,9 @@ public static class AdmissionBench
             // released during a run ten minutes later, and that run would measure the release of tens of thousands of
             // reservations besides its own admissions.
             ["Ledger__Admissions__ReservationTtl"] = "1.00:00:00",
+            // Two nodes at the default pool of 100 fill the private cluster's 300 connections when the health-check
+            // baseline's open loop bursts (docs/operations.md, "Database connections per node").
+            ["LEDGER_DB"] = new Npgsql.NpgsqlConnectionStringBuilder(BenchArgs.Connection) { MaxPoolSize = o.Nodes > 1 ? 50 : 100 }.ConnectionString,
         }, url)).ToList();
         var clients = urls.Select(url => new HttpClient { BaseAddress = new Uri(url) }).ToList();
         try
