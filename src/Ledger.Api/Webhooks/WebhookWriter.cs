@@ -42,14 +42,16 @@ public sealed class WebhookWriter(NpgsqlDataSource dataSource, IConfiguration co
     /// </summary>
     public static async Task<bool> ReopenAsync(NpgsqlConnection connection, Guid org, Guid webhookId, Guid deliveryId, CancellationToken ct)
     {
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(SqlBatch.Command(
+        await using var command = new NpgsqlCommand(
             $"""
             update {WebhookTables.Deliveries} d set dead_lettered_at = null
             from {WebhookTables.Webhooks} w
             where d.id = $1 and d.webhook_id = $2 and w.id = d.webhook_id and w.organization_id = $3 and w.deleted_at is null
-            """, deliveryId, webhookId, org));
-        return await batch.ExecuteNonQueryAsync(ct) == 1;
+            """, connection)
+        {
+            Parameters = { new() { Value = deliveryId }, new() { Value = webhookId }, new() { Value = org } },
+        };
+        return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
     /// <summary>The sealed secret opened, for signing a delivery.</summary>

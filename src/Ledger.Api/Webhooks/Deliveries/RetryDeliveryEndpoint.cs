@@ -3,7 +3,6 @@ using Ledger.Api.Auth;
 using Ledger.Api.Problems;
 using Ledger.Api.Webhooks.Delivering;
 using Marten;
-using Npgsql;
 using Wolverine.Marten;
 
 namespace Ledger.Api.Webhooks.Deliveries;
@@ -29,7 +28,7 @@ public static class RetryDeliveryEndpoint
         await using var session = store.LightweightSession();
         outbox.Enroll(session);
         await session.BeginTransactionAsync(ct);
-        if (!await WebhookWriter.ReopenAsync((NpgsqlConnection)session.Connection!, user.OrganizationOf(), webhookId, delivery, ct))
+        if (!await WebhookWriter.ReopenAsync(session.Connection!, user.OrganizationOf(), webhookId, delivery, ct))
             return Problem.NotFound("delivery");
         await outbox.PublishAsync(new DeliverWebhook(delivery));
         await session.SaveChangesAsync(ct);
