@@ -160,6 +160,28 @@ public sealed class DeliveryTests(WebhookFixture fixture)
     }
 
     [Fact]
+    public async Task another_organization_retrying_a_dead_letter_gets_404_and_nothing_is_sent()
+    {
+        var (org, hook, _) = await GivenAsync("not-yours", failures: -1);
+        await PostUsageAsync(org.Ingest, UsageRecord("r1", "tenant_acme", cost: 0.60m)).SucceededAsync();
+        var dead = await DeliveryAsync(org, hook, d => d.GetProperty("dead_lettered").GetBoolean());
+        var stranger = await fixture.App.Scenarios.OrganizationAsync("globex");
+        Receiver.Recover("not-yours");
+        var sent = Receiver.At("not-yours").Count;
+
+        await (await stranger.Owner.PostAsync($"/api/webhooks/{hook}/deliveries/{dead.GetProperty("id").GetString()}/retry?organization_id={stranger.Id}", null))
+            .ProblemAsync(HttpStatusCode.NotFound);
+        await (await org.Owner.PostAsync($"/api/webhooks/{hook}/deliveries/{Guid.NewGuid()}/retry?organization_id={org.Id}", null))
+            .ProblemAsync(HttpStatusCode.NotFound);
+        await (await org.Owner.PostAsync($"/api/webhooks/{hook}/deliveries/not-a-guid/retry?organization_id={org.Id}", null))
+            .ProblemAsync(HttpStatusCode.NotFound);
+
+        await Task.Delay(TimeSpan.FromSeconds(1)); // an attempt queued by mistake would have gone out by now
+        Assert.Equal(sent, Receiver.At("not-yours").Count);
+        Assert.True((await DeliveryAsync(org, hook, _ => true)).GetProperty("dead_lettered").GetBoolean());
+    }
+
+    [Fact]
     public async Task a_consumer_the_cohort_newly_flags_is_announced_once()
     {
         var org = await fixture.App.Scenarios.OrganizationAsync();
