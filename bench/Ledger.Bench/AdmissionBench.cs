@@ -93,10 +93,10 @@ public static class AdmissionBench
             var healthFixed = await OpenLoop.FixedRateAsync(Health, o.Rate, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
             var liveFixed = await OpenLoop.FixedRateAsync(Live, o.Rate, TimeSpan.FromSeconds(Math.Max(3, o.Seconds / 2)));
             var nodeCpu = apis.Select(HttpIngestBench.CpuOf).ToList();
-            var cpu = (Api: apis.Sum(HttpIngestBench.CpuOf), Self: HttpIngestBench.CpuOf(Process.GetCurrentProcess()), Machine: HttpIngestBench.MachineCpu());
+            var cpu = (Self: HttpIngestBench.CpuOf(Process.GetCurrentProcess()), Machine: HttpIngestBench.MachineCpu());
             var saturated = await OpenLoop.SaturateAsync(Measured, o.Concurrency, TimeSpan.FromSeconds(o.Seconds));
             nodeCpu = apis.Select((api, node) => HttpIngestBench.CpuOf(api) - nodeCpu[node]).ToList();
-            var (apiCpu, selfCpu) = (apis.Sum(HttpIngestBench.CpuOf) - cpu.Api, HttpIngestBench.CpuOf(Process.GetCurrentProcess()) - cpu.Self);
+            var (apiCpu, selfCpu) = (nodeCpu.Sum(), HttpIngestBench.CpuOf(Process.GetCurrentProcess()) - cpu.Self);
             var rest = HttpIngestBench.MachineCpu() - cpu.Machine - apiCpu - selfCpu;
             var admissions = saturated.Rate * o.Seconds;
             Console.WriteLine($"cpu while saturated, per admission: api {apiCpu / admissions * 1e6:F0} µs, load generator {selfCpu / admissions * 1e6:F0} µs, " +
