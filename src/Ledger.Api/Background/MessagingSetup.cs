@@ -30,8 +30,6 @@ public static class MessagingSetup
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             });
         services.SubscribeToEventsWithServices<AlertSubscription>(ServiceLifetime.Singleton);
-        if (configuration.GetValue("Ledger:Experiments:AdmissionEventsThroughWolverine", false))
-            services.AddSingleton<Ledger.Ingest.Admissions.IAdmissionEventHandoff, Ledger.Api.Admissions.Events.WolverineAdmissionEvents>();
 
         services.AddWolverine(ExtensionDiscovery.ManualOnly, opts =>
         {
@@ -39,17 +37,6 @@ public static class MessagingSetup
             opts.UseRuntimeCompilation();
             opts.CodeGeneration.TypeLoadMode = configuration.GetValue("Ledger:Messaging:TypeLoadMode", TypeLoadMode.Dynamic);
             opts.Discovery.DisableConventionalDiscovery().IncludeType(typeof(DeliverWebhookHandler));
-            if (configuration.GetValue("Ledger:Experiments:AdmissionEventsThroughWolverine", false))
-            {
-                opts.Discovery.IncludeType(typeof(Ledger.Api.Admissions.Events.AdmissionEventsHandler));
-                opts.BatchMessagesOf<Ledger.Api.Admissions.Events.AdmissionEventsDecided>(b =>
-                {
-                    b.BatchSize = 200;
-                    b.TriggerTime = TimeSpan.FromMilliseconds(100);
-                    b.LocalExecutionQueueName = "admission-events";
-                }).Sequential();
-                opts.PublishMessage<Ledger.Api.Admissions.Events.AdmissionEventsDecided>().ToLocalQueue("admission-events").UseDurableInbox();
-            }
             opts.PublishMessage<DeliverWebhook>().ToLocalQueue(DeliverWebhook.Queue).UseDurableInbox();
             // Each failed attempt is rescheduled in the inbox table; after the last, Wolverine dead-letters the message.
             opts.OnException<WebhookDeliveryFailed>().ScheduleRetry(webhooks.Retries);

@@ -98,7 +98,7 @@ public sealed partial class AdmissionEventPublisher(
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Not an admission event."),
     };
 
-    public static object Deserialize(string type, string body) => type switch
+    private static object Deserialize(string type, string body) => type switch
     {
         nameof(RequestAdmitted) => JsonSerializer.Deserialize<RequestAdmitted>(body)!,
         nameof(RequestRejected) => JsonSerializer.Deserialize<RequestRejected>(body)!,

@@ -19,10 +19,8 @@ namespace Ledger.Ingest.Admissions;
 /// </summary>
 public sealed class AdmissionWriter(
     [FromKeyedServices(AdmissionWriter.DataSourceKey)] NpgsqlDataSource dataSource, AdmissionEventPublisher events,
-    TimeProvider clock, IOptions<AdmissionOptions> options, IServiceProvider services)
+    TimeProvider clock, IOptions<AdmissionOptions> options)
 {
-    private readonly IAdmissionEventHandoff? _handoff = services.GetService<IAdmissionEventHandoff>();
-
     /// <summary>The lanes' own connection pool (a keyed <see cref="NpgsqlDataSource"/>): see the host's store setup.</summary>
     public const string DataSourceKey = "admissions";
 
@@ -50,13 +48,12 @@ public sealed class AdmissionWriter(
         if (scopes.Count == 0) return new Decided([], []);
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = _handoff is null ? null : await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
         try
         {
             // `asked` bounds what is read (the token window, the budget periods); the decision's own time is taken once
             // the locks are held, so admissions of a scope are stamped in the order they were decided.
             var asked = ScopeStates.ToMicroseconds(clock.GetUtcNow());
-            var (existing, loaded, returned, now) = await LockAndLoadAsync(connection, tx is not null, requests, scopes, leases.Returning, asked, ct);
+            var (existing, loaded, returned, now) = await LockAndLoadAsync(connection, requests, scopes, leases.Returning, asked, ct);
             var states = await ScopeStates.CompleteAsync(connection, loaded, now, ct);
             var before = states.ToDictionary(s => s.Key, s => s.Value.State);
             // Only leases whose row this transaction deleted: one reaped meanwhile (LeaseKeeper) was given back already.
@@ -81,18 +78,15 @@ public sealed class AdmissionWriter(
                 .Select(p => (Request: p.First, Outcome: (AdmissionOutcome.Admitted)p.Second)).ToList();
             var changed = admitted.SelectMany(a => a.Request.Scopes())
                 .Concat(leases.Returning.Select(l => l.Scope)).Concat(granted.Select(l => l.Scope)).Distinct().ToList();
-            Func<Task>? flush = null;
-            if (tx is not null && result.Events.Count > 0) flush = await _handoff!.StoreAsync(tx, result.Events, ct);
             await using var batch = new NpgsqlBatch(connection);
             if (admitted.Count > 0) batch.BatchCommands.Add(InsertReservations([.. admitted.Select(a => (a.Request, a.Outcome, now))]));
             if (changed.Count > 0) batch.BatchCommands.Add(SaveStates(states, after, changed, now));
             if (granted.Count > 0) batch.BatchCommands.Add(InsertLeases(granted, leases.Node));
-            if (tx is null && result.Events.Count > 0) batch.BatchCommands.Add(InsertEvents(result.Events));
+            if (result.Events.Count > 0) batch.BatchCommands.Add(InsertEvents(result.Events));
             // In the same round trip: the locks are released as soon as PostgreSQL has run the writes.
             batch.BatchCommands.Add(new NpgsqlBatchCommand("commit"));
             await batch.ExecuteNonQueryAsync(ct);
-            if (flush is not null) await flush();
-            else if (result.Events.Count > 0) events.Notify();
+            if (result.Events.Count > 0) events.Notify();
             return new Decided([.. group.Select(r => outcomes[(r.OrganizationId, r.RequestId)])], granted);
         }
         catch when (connection.FullState == System.Data.ConnectionState.Open)
@@ -139,11 +133,11 @@ public sealed class AdmissionWriter(
     /// it started, so after the locks) read the requests admitted already and the scopes' state.
     /// </summary>
     private async Task<(Dictionary<(Guid, string), AdmissionOutcome> Existing, Dictionary<ScopeKey, ScopeStates.Loaded> Scopes, Dictionary<Guid, decimal> Returned, DateTimeOffset Now)>
-        LockAndLoadAsync(NpgsqlConnection connection, bool begun, List<AdmissionRequest> requests, List<ScopeKey> scopes, IReadOnlyList<ScopeLease> returning,
+        LockAndLoadAsync(NpgsqlConnection connection, List<AdmissionRequest> requests, List<ScopeKey> scopes, IReadOnlyList<ScopeLease> returning,
             DateTimeOffset asked, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection);
-        if (!begun) batch.BatchCommands.Add(new NpgsqlBatchCommand("begin isolation level read committed"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("begin isolation level read committed"));
         // See AdmissionOptions.SynchronousCommit: the commit need not wait for the WAL flush.
         // The statements below are prepared; planning them anew for each parameter set cost more than running them
         // (the scope read joins seven relations). Their plans do not depend on the values, so one generic plan serves.
