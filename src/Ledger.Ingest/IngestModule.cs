@@ -10,6 +10,7 @@ using Ledger.Ingest.Usage.Settling;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Ledger.Ingest;
 
@@ -37,7 +38,8 @@ public static class IngestModule
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<CapCrossings>();
         services.AddHostedService<LeaseNotifications>();
-        services.ConfigureMarten((sp, opts) => opts.Listeners.Add(new CapChangeNotices(sp.GetRequiredService<NodeLeases>())));
+        services.ConfigureMarten((sp, opts) => opts.Listeners.Add(new CapChangeNotices(
+            sp.GetRequiredService<NodeLeases>(), sp.GetRequiredKeyedService<NpgsqlDataSource>(AdmissionWriter.DataSourceKey))));
         // Stops first, giving back every lease while the database is still reachable.
         services.AddHostedService<LeaseKeeper>();
         services.AddSingleton<ReservationExpiry>();

@@ -10,7 +10,7 @@ namespace Ledger.Tests.Admissions;
 
 /// <summary>POST /v1/admissions: the answers a gateway acts on.</summary>
 [Collection(LedgerCollection.Name)]
-public sealed class AdmitTests(LedgerApp app)
+public class AdmitTests(LedgerApp app)
 {
     [Fact]
     public async Task a_request_under_every_cap_is_admitted_with_a_reservation_that_expires_in_ten_minutes()

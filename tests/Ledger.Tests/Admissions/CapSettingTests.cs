@@ -8,7 +8,7 @@ namespace Ledger.Tests.Admissions;
 
 /// <summary>Setting key, team and default consumer caps: answers, refusals and the audit trail.</summary>
 [Collection(LedgerCollection.Name)]
-public sealed class CapSettingTests(LedgerApp app)
+public class CapSettingTests(LedgerApp app)
 {
     [Fact]
     public async Task key_team_and_default_cap_changes_are_audited_with_before_and_after()

@@ -7,7 +7,7 @@ namespace Ledger.Tests.Admissions;
 
 /// <summary>Many gateway workers asking at once, through one node and through two sharing the database.</summary>
 [Collection(LedgerCollection.Name)]
-public sealed class ConcurrentAdmissionsTests(LedgerApp app)
+public class ConcurrentAdmissionsTests(LedgerApp app)
 {
     [Fact]
     public async Task parallel_requests_of_one_consumer_never_admit_more_than_its_rpm()

@@ -7,7 +7,7 @@ namespace Ledger.Tests.Admissions;
 
 /// <summary>Admission requests that are not well-formed: a problem naming the field, and nothing stored or reserved.</summary>
 [Collection(LedgerCollection.Name)]
-public sealed class RefusedAdmissionTests(LedgerApp app)
+public class RefusedAdmissionTests(LedgerApp app)
 {
     [Theory]
     [InlineData("""{"key_id":"k","model":"m"}""", "request_id")]

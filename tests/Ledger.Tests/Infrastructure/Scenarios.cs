@@ -18,7 +18,7 @@ public sealed class Scenarios(LedgerApp app)
     public async Task<TestOrganization> OrganizationAsync(string name = "acme-inc", string owner = "alice")
     {
         var created = await OrganizationCreation.CreateAsync(app.Store, name, owner, DateTimeOffset.UtcNow);
-        return new TestOrganization(created.OrganizationId, Client(created.OwnerToken), Client(created.IngestToken), app.CreateClient());
+        return new TestOrganization(created.OrganizationId, Client(created.OwnerToken), Client(created.IngestToken), app.NewClient());
     }
 
     /// <summary>A member added by the organization's owner with POST /api/members; the client carries its token.</summary>
@@ -81,7 +81,7 @@ public sealed class Scenarios(LedgerApp app)
 
     public HttpClient Client(string token)
     {
-        var client = app.CreateClient();
+        var client = app.NewClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }

@@ -5,6 +5,7 @@ using Ledger.Domain.Keys;
 using Ledger.Domain.Teams;
 using Marten;
 using Marten.Services;
+using Npgsql;
 
 namespace Ledger.Ingest.Admissions.Leases;
 
@@ -15,34 +16,43 @@ namespace Ledger.Ingest.Admissions.Leases;
 /// PostgreSQL delivers it when, and only if, that transaction commits, so every other node
 /// (<see cref="LeaseNotifications"/>) stops admitting from those leases within milliseconds of the
 /// change, and decides the scopes' next requests in the database against the new caps. This node
-/// revokes its own leases once the change committed, before the change is answered: a request it
-/// decides after that answer is decided against the new caps.
+/// revokes its own leases once the change committed. The change is answered once every node has
+/// given those leases back (<see cref="LeaseReturns"/>, a second at most): until a lease is given back
+/// its quota stays counted in its scope, so a request decided in the database right after the answer,
+/// on any node, would otherwise be refused for quota nobody uses any more.
 /// </summary>
-public sealed class CapChangeNotices(NodeLeases leases) : DocumentSessionListenerBase
+public sealed class CapChangeNotices(NodeLeases leases, NpgsqlDataSource dataSource) : DocumentSessionListenerBase
 {
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
-        foreach (var payload in LeaseNotifications.Payloads(Revocations(session.PendingChanges.Streams().SelectMany(s => s.Events))))
+        var lines = Changed(session.PendingChanges.Streams().SelectMany(s => s.Events)).Select(Line);
+        foreach (var payload in LeaseNotifications.Payloads(lines))
             session.QueueSqlCommand("select pg_notify(?, ?)", CapCrossings.Channel, payload);
         return Task.CompletedTask;
     }
 
-    public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
+    public override async Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
-        var lines = Revocations(commit.GetEvents()).ToList();
-        if (lines.Count > 0) leases.RevokeWhere(LeaseNotifications.Parse(string.Join('\n', lines)));
-        return Task.CompletedTask;
+        var changed = Changed(commit.GetEvents()).ToList();
+        if (changed.Count == 0) return;
+        leases.RevokeWhere(LeaseNotifications.Parse(string.Join('\n', changed.Select(Line))));
+        await LeaseReturns.WaitAsync(dataSource, changed, token);
     }
 
-    /// <summary>The notification's lines for these events: one per event that changes caps.</summary>
-    private static IEnumerable<string> Revocations(IEnumerable<IEvent> events) => events.Select(e => ScopesOf(e.Data)).OfType<string>();
+    private static string Line((Guid Organization, CapScope Scope, string? Id) c) => c.Id is null
+        ? LeaseNotifications.FormatEvery(c.Organization, c.Scope)
+        : LeaseNotifications.Format(new ScopeKey(c.Organization, c.Scope, c.Id));
 
-    private static string? ScopesOf(object e) => e switch
+    /// <summary>The scopes whose caps these events change: one kind of scope of a whole organization when the id is null.</summary>
+    private static IEnumerable<(Guid Organization, CapScope Scope, string? Id)> Changed(IEnumerable<IEvent> events) =>
+        events.Select(e => ScopesOf(e.Data)).OfType<(Guid, CapScope, string?)>();
+
+    private static (Guid Organization, CapScope Scope, string? Id)? ScopesOf(object e) => e switch
     {
-        OverrideChanged o => LeaseNotifications.Format(new ScopeKey(o.OrganizationId, CapScope.Consumer, o.EndUserId)),
-        ConsumerDefaultsChanged d => LeaseNotifications.FormatEvery(d.OrganizationId, CapScope.Consumer),
-        KeyLimitsChanged k => LeaseNotifications.Format(new ScopeKey(k.OrganizationId, CapScope.Key, k.KeyId)),
-        TeamLimitsChanged t => LeaseNotifications.Format(new ScopeKey(t.OrganizationId, CapScope.Team, t.TeamId)),
+        OverrideChanged o => (o.OrganizationId, CapScope.Consumer, o.EndUserId),
+        ConsumerDefaultsChanged d => (d.OrganizationId, CapScope.Consumer, null),
+        KeyLimitsChanged k => (k.OrganizationId, CapScope.Key, k.KeyId),
+        TeamLimitsChanged t => (t.OrganizationId, CapScope.Team, t.TeamId),
         _ => null,
     };
 }

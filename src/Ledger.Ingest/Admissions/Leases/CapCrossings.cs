@@ -12,7 +12,9 @@ namespace Ledger.Ingest.Admissions.Leases;
 /// holds a lease of and that now refuse (the usage cost more than its estimate, or came without an
 /// admission, and reached a budget; or its tokens reached a tpm cap). Their leases are revoked here
 /// at once, and on every other node through a PostgreSQL notification (<see cref="LeaseNotifications"/>),
-/// so that no node goes on admitting from a lease granted before the cap was reached. Costs one
+/// so that no node goes on admitting from a lease granted before the cap was reached; the usage is
+/// acknowledged once they are given back (<see cref="LeaseReturns"/>, a second at most), so every
+/// node refuses the scope's next request. Costs one
 /// read of the lease table per settled post, and a read of the scopes' state only when some of them
 /// is leased.
 /// </summary>
@@ -67,6 +69,7 @@ public sealed partial class CapCrossings(
         foreach (var payload in LeaseNotifications.Payloads(crossed.Select(LeaseNotifications.Format)))
             notify.BatchCommands.Add(SqlBatch.Command("select pg_notify($1, $2)", Channel, payload));
         await notify.ExecuteNonQueryAsync(ct);
+        await LeaseReturns.WaitAsync(dataSource, [.. crossed.Select(s => (s.OrganizationId, s.Scope, (string?)s.Id))], ct);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checking settled usage against leased caps failed; those leases end within their term")]

@@ -31,7 +31,10 @@ public sealed partial class LeaseKeeper(
         {
             try
             {
-                await Task.Delay(term / 4 < Tick ? term / 4 : Tick, clock, stoppingToken);
+                // Woken early when leases were revoked: a cap change is answered once they are given back.
+                await Task.WhenAny(Task.Delay(term / 4 < Tick ? term / 4 : Tick, clock, stoppingToken), leases.ReturnsDue);
+                stoppingToken.ThrowIfCancellationRequested();
+                leases.ReturnsLookedFor();
                 await RenewAsync(stoppingToken);
                 if (clock.GetUtcNow() - lastReap > options.Value.ExpirySweepInterval)
                 {

@@ -29,6 +29,22 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
     /// </summary>
     private readonly Dictionary<Guid, int> unstored = [];
 
+    private TaskCompletionSource returnsDue = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes once leases were revoked, or a revoked lease's last admission was stored: <see cref="LeaseKeeper"/> then
+    /// gives them back at once rather than at its next tick (a cap change waits for that, see <see cref="CapChangeNotices"/>).
+    /// </summary>
+    public Task ReturnsDue => Volatile.Read(ref returnsDue).Task;
+
+    /// <summary>Starts a new <see cref="ReturnsDue"/> once the last has completed: called before the keeper looks for leases to give back.</summary>
+    public void ReturnsLookedFor()
+    {
+        var current = Volatile.Read(ref returnsDue);
+        if (current.Task.IsCompleted)
+            Interlocked.CompareExchange(ref returnsDue, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), current);
+    }
+
     /// <summary>This process, as lease rows name their holder.</summary>
     public string Node { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 
@@ -98,7 +114,7 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
                 if (unstored.TryGetValue(id, out var left))
                 {
                     if (left > 1) unstored[id] = left - 1;
-                    else unstored.Remove(id);
+                    else if (unstored.Remove(id) && displaced.ContainsKey(id)) returnsDue.TrySetResult();
                 }
     }
 
@@ -162,7 +178,11 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
     {
         lock (gate)
             foreach (var s in scopes)
-                if (leases.Remove(s, out var lease)) displaced[lease.Id] = lease;
+                if (leases.Remove(s, out var lease))
+                {
+                    displaced[lease.Id] = lease;
+                    returnsDue.TrySetResult();
+                }
     }
 
     /// <summary>As <see cref="Revoke"/>, for every scope leased here that <paramref name="revoked"/> names.</summary>
