@@ -64,7 +64,7 @@ public sealed partial class CapCrossings(
         var crossed = states.Where(s => Admit.Decide([s.Value.State], now) is not null).Select(s => s.Key).ToList();
         if (crossed.Count == 0) return;
 
-        leases.Revoke(crossed);
+        leases.RevokeNow(crossed);
         await using var notify = new NpgsqlBatch(connection);
         foreach (var payload in LeaseNotifications.Payloads(crossed.Select(LeaseNotifications.Format)))
             notify.BatchCommands.Add(SqlBatch.Command("select pg_notify($1, $2)", Channel, payload));

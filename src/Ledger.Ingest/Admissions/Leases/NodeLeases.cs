@@ -28,11 +28,13 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
     /// <see cref="AdmissionWriter"/>), so an admission stored after the return would hold quota the scope no longer counts.
     /// </summary>
     private readonly Dictionary<Guid, int> unstored = [];
+    /// <summary>Displaced leases revoked by a cap change or crossing (<see cref="RevokeNow"/>), not yet given back.</summary>
+    private readonly HashSet<Guid> revokedNow = [];
 
     private TaskCompletionSource returnsDue = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
-    /// Completes once leases were revoked, or a revoked lease's last admission was stored: <see cref="LeaseKeeper"/> then
+    /// Completes once leases were revoked by <see cref="RevokeNow"/>, or such a lease's last admission was stored: <see cref="LeaseKeeper"/> then
     /// gives them back at once rather than at its next tick (a cap change waits for that, see <see cref="CapChangeNotices"/>).
     /// </summary>
     public Task ReturnsDue => Volatile.Read(ref returnsDue).Task;
@@ -75,7 +77,11 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
     public void Returned(IEnumerable<ScopeLease> leasesGivenBack)
     {
         lock (gate)
-            foreach (var lease in leasesGivenBack) displaced.Remove(lease.Id);
+            foreach (var lease in leasesGivenBack)
+            {
+                displaced.Remove(lease.Id);
+                revokedNow.Remove(lease.Id);
+            }
     }
 
     /// <summary>
@@ -114,7 +120,7 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
                 if (unstored.TryGetValue(id, out var left))
                 {
                     if (left > 1) unstored[id] = left - 1;
-                    else if (unstored.Remove(id) && displaced.ContainsKey(id)) returnsDue.TrySetResult();
+                    else if (unstored.Remove(id) && revokedNow.Contains(id)) returnsDue.TrySetResult();
                 }
     }
 
@@ -178,17 +184,29 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
     {
         lock (gate)
             foreach (var s in scopes)
+                if (leases.Remove(s, out var lease)) displaced[lease.Id] = lease;
+    }
+
+    /// <summary>
+    /// As <see cref="Revoke"/>, because a cap of the scopes changed or was reached: the leases are also given back at
+    /// once, not at the keeper's next tick (<see cref="ReturnsDue"/>), since the change waits for that.
+    /// </summary>
+    public void RevokeNow(IEnumerable<ScopeKey> scopes)
+    {
+        lock (gate)
+            foreach (var s in scopes)
                 if (leases.Remove(s, out var lease))
                 {
                     displaced[lease.Id] = lease;
+                    revokedNow.Add(lease.Id);
                     returnsDue.TrySetResult();
                 }
     }
 
-    /// <summary>As <see cref="Revoke"/>, for every scope leased here that <paramref name="revoked"/> names.</summary>
+    /// <summary>As <see cref="RevokeNow"/>, for every scope leased here that <paramref name="revoked"/> names.</summary>
     public void RevokeWhere(Func<ScopeKey, bool> revoked)
     {
-        lock (gate) Revoke([.. leases.Keys.Where(revoked)]);
+        lock (gate) RevokeNow([.. leases.Keys.Where(revoked)]);
     }
 
     /// <summary>
@@ -223,6 +241,7 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
             {
                 displaced.Remove(lease.Id);
                 unstored.Remove(lease.Id);
+                revokedNow.Remove(lease.Id);
             }
             foreach (var (scope, meter) in demand.Where(d => now - d.Value.Last > TimeSpan.FromMinutes(1)).ToList())
                 if (!leases.ContainsKey(scope)) demand.Remove(scope);
