@@ -25,7 +25,7 @@ public sealed class CapChangeNotices(NodeLeases leases, NpgsqlDataSource dataSou
 {
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
-        var lines = Changed(session.PendingChanges.Streams().SelectMany(s => s.Events)).Select(Line);
+        var lines = Changed(session.PendingChanges.Streams().SelectMany(s => s.Events)).Select(c => c.Line);
         foreach (var payload in LeaseNotifications.Payloads(lines))
             session.QueueSqlCommand("select pg_notify(?, ?)", CapCrossings.Channel, payload);
         return Task.CompletedTask;
@@ -35,24 +35,20 @@ public sealed class CapChangeNotices(NodeLeases leases, NpgsqlDataSource dataSou
     {
         var changed = Changed(commit.GetEvents()).ToList();
         if (changed.Count == 0) return;
-        leases.RevokeWhere(LeaseNotifications.Parse(string.Join('\n', changed.Select(Line))));
+        leases.RevokeWhere(ScopeSelection.AnyOf(changed));
         await LeaseReturns.WaitAsync(dataSource, changed, token);
     }
 
-    private static string Line((Guid Organization, CapScope Scope, string? Id) c) => c.Id is null
-        ? LeaseNotifications.FormatEvery(c.Organization, c.Scope)
-        : LeaseNotifications.Format(new ScopeKey(c.Organization, c.Scope, c.Id));
+    /// <summary>The scopes whose caps these events change.</summary>
+    private static IEnumerable<ScopeSelection> Changed(IEnumerable<IEvent> events) =>
+        events.Select(e => ScopesOf(e.Data)).OfType<ScopeSelection>();
 
-    /// <summary>The scopes whose caps these events change: one kind of scope of a whole organization when the id is null.</summary>
-    private static IEnumerable<(Guid Organization, CapScope Scope, string? Id)> Changed(IEnumerable<IEvent> events) =>
-        events.Select(e => ScopesOf(e.Data)).OfType<(Guid, CapScope, string?)>();
-
-    private static (Guid Organization, CapScope Scope, string? Id)? ScopesOf(object e) => e switch
+    private static ScopeSelection? ScopesOf(object e) => e switch
     {
-        OverrideChanged o => (o.OrganizationId, CapScope.Consumer, o.EndUserId),
-        ConsumerDefaultsChanged d => (d.OrganizationId, CapScope.Consumer, null),
-        KeyLimitsChanged k => (k.OrganizationId, CapScope.Key, k.KeyId),
-        TeamLimitsChanged t => (t.OrganizationId, CapScope.Team, t.TeamId),
+        OverrideChanged o => new ScopeSelection(o.OrganizationId, CapScope.Consumer, o.EndUserId),
+        ConsumerDefaultsChanged d => new ScopeSelection(d.OrganizationId, CapScope.Consumer, null),
+        KeyLimitsChanged k => new ScopeSelection(k.OrganizationId, CapScope.Key, k.KeyId),
+        TeamLimitsChanged t => new ScopeSelection(t.OrganizationId, CapScope.Team, t.TeamId),
         _ => null,
     };
 }

@@ -69,7 +69,7 @@ public sealed partial class CapCrossings(
         foreach (var payload in LeaseNotifications.Payloads(crossed.Select(LeaseNotifications.Format)))
             notify.BatchCommands.Add(SqlBatch.Command("select pg_notify($1, $2)", Channel, payload));
         await notify.ExecuteNonQueryAsync(ct);
-        await LeaseReturns.WaitAsync(dataSource, [.. crossed.Select(s => (s.OrganizationId, s.Scope, (string?)s.Id))], ct);
+        await LeaseReturns.WaitAsync(dataSource, [.. crossed.Select(ScopeSelection.Of)], ct);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checking settled usage against leased caps failed; those leases end within their term")]

@@ -50,12 +50,8 @@ public sealed partial class LeaseNotifications(NpgsqlDataSource dataSource, Node
     /// <summary>Which of this node's leases a notification revokes.</summary>
     public static Func<ScopeKey, bool> Parse(string payload)
     {
-        var lines = payload.Split('\n').Select(line => line.Split(' ', 3)).ToList();
-        var scopes = lines.Where(p => p.Length == 3)
-            .Select(p => new ScopeKey(Guid.ParseExact(p[0], "N"), (CapScope)int.Parse(p[1], CultureInfo.InvariantCulture), p[2])).ToHashSet();
-        var every = lines.Where(p => p.Length == 2)
-            .Select(p => (Guid.ParseExact(p[0], "N"), (CapScope)int.Parse(p[1], CultureInfo.InvariantCulture))).ToHashSet();
-        return s => scopes.Contains(s) || every.Contains((s.OrganizationId, s.Scope));
+        return ScopeSelection.AnyOf(payload.Split('\n').Select(line => line.Split(' ', 3)).Where(p => p.Length >= 2).Select(p =>
+            new ScopeSelection(Guid.ParseExact(p[0], "N"), (CapScope)int.Parse(p[1], CultureInfo.InvariantCulture), p.Length == 3 ? p[2] : null)));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

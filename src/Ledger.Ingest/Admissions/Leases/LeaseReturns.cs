@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Ledger.Domain.Admissions;
 using Npgsql;
 
 namespace Ledger.Ingest.Admissions.Leases;
@@ -23,10 +22,10 @@ public static class LeaseReturns
 
     /// <summary>
     /// Waits until every lease of <paramref name="scopes"/> held now is given back, or <see cref="AtMost"/> has passed.
-    /// A scope without an id stands for every scope of its kind in its organization. Never fails: what it waits after
+    /// Never fails: what it waits after
     /// has committed, and if the database cannot be asked, the leases still end within their term.
     /// </summary>
-    public static async Task WaitAsync(NpgsqlDataSource dataSource, IReadOnlyCollection<(Guid Organization, CapScope Scope, string? Id)> scopes, CancellationToken ct)
+    public static async Task WaitAsync(NpgsqlDataSource dataSource, IReadOnlyCollection<ScopeSelection> scopes, CancellationToken ct)
     {
         try
         {
@@ -38,7 +37,7 @@ public static class LeaseReturns
         }
     }
 
-    private static async Task WaitOrThrowAsync(NpgsqlDataSource dataSource, IReadOnlyCollection<(Guid Organization, CapScope Scope, string? Id)> scopes, CancellationToken ct)
+    private static async Task WaitOrThrowAsync(NpgsqlDataSource dataSource, IReadOnlyCollection<ScopeSelection> scopes, CancellationToken ct)
     {
         var waited = Stopwatch.StartNew();
         await using var held = dataSource.CreateCommand(
@@ -47,7 +46,7 @@ public static class LeaseReturns
             join unnest($1::uuid[], $2::smallint[], $3::text[]) c(o, s, i) on l.organization_id = c.o and l.scope = c.s and (c.i is null or l.scope_id = c.i)
             where l.expires_at > now()
             """);
-        held.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(c => c.Organization).ToArray() });
+        held.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(c => c.OrganizationId).ToArray() });
         held.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(c => (short)c.Scope).ToArray() });
         held.Parameters.Add(new NpgsqlParameter { Value = scopes.Select(c => c.Id).ToArray() });
         var ids = (Guid[])(await held.ExecuteScalarAsync(ct))!;
