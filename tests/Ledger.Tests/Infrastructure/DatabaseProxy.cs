@@ -15,6 +15,7 @@ public sealed class DatabaseProxy : IAsyncDisposable
     private readonly List<TcpClient> _open = [];
     private readonly (string Host, int Port) _target;
     private readonly Task _accepting;
+    private bool _cut;
 
     public string ConnectionString { get; }
 
@@ -34,11 +35,29 @@ public sealed class DatabaseProxy : IAsyncDisposable
         while (true)
         {
             TcpClient client;
-            try { client = await _listener.AcceptTcpClientAsync(); }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException) { return; }
             var server = new TcpClient();
-            await server.ConnectAsync(_target.Host, _target.Port);
-            lock (_open) _open.AddRange([client, server]);
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync();
+                await server.ConnectAsync(_target.Host, _target.Port);
+            }
+            // Stop() while a connection is being relayed leaves the loop at a listener that no longer
+            // listens: InvalidOperationException, not the SocketException of a pending accept.
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                server.Dispose();
+                return;
+            }
+            lock (_open)
+            {
+                if (_cut)
+                {
+                    client.Client.Close(0);
+                    server.Client.Close(0);
+                    return;
+                }
+                _open.AddRange([client, server]);
+            }
             _ = RelayAsync(client.GetStream(), server.GetStream());
             _ = RelayAsync(server.GetStream(), client.GetStream());
         }
@@ -53,6 +72,7 @@ public sealed class DatabaseProxy : IAsyncDisposable
     /// <summary>The database goes away: the port stops listening and every relayed connection is reset.</summary>
     public async Task CutAsync()
     {
+        lock (_open) _cut = true;
         _listener.Stop();
         await _accepting;
         lock (_open)
