@@ -66,9 +66,9 @@ public static class LedgerStore
         opts.Schema.For<VirtualKey>().UseNumericRevisions(true);
         opts.Projections.Add(new AccessProjection(), ProjectionLifecycle.Inline, AccessProjection.ProjectionName,
             o => { foreach (var table in AccessProjection.Tables) o.DeleteDataInTableOnTeardown(table); });
-        // The consumer aggregate, kept as a snapshot so a decision loads it by id in the same transaction;
-        // the organization aggregate is small and changes rarely, so it is folded live.
-        opts.Projections.Add(new ConsumerProjection(), ProjectionLifecycle.Inline);
+        // The organization aggregate is small and changes rarely, so it is folded live. The consumer
+        // aggregate is folded from its short stream by its writer (Consumer.Fold), so that first traffic
+        // registering thousands of consumers writes their events and nothing per consumer beside them.
         opts.Projections.Add(new OrganizationProjection(), ProjectionLifecycle.Live);
         // A rebuild empties the projection's table, then replays every event into it.
         opts.Projections.Add(new ConsumerTotalsProjection(), ProjectionLifecycle.Inline, ConsumerTotalsProjection.ProjectionName,

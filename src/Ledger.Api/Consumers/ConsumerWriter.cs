@@ -9,7 +9,7 @@ namespace Ledger.Api.Consumers;
 /// <summary>
 /// The I/O around consumer decisions (pre-registration, import, tags, overrides, retirement).
 /// In one transaction it locks each consumer's registry row (claiming it if the consumer is new),
-/// loads the consumer snapshots, lets the pure decision run for each, appends the events, and
+/// folds the consumers from their streams, lets the pure decision run for each, appends the events, and
 /// keeps the registry in step: a row exactly for every active consumer. The row lock serializes
 /// every writer of one consumer, ingest's first registration included, so a second admin decides
 /// against the first one's result and loses nothing.
@@ -26,18 +26,10 @@ public sealed class ConsumerWriter(IDocumentStore store, NpgsqlDataSource dataSo
         var ids = endUserIds.Distinct(StringComparer.Ordinal).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var claimed = await LockAsync(connection, tx, organizationId, ids, ct);
+        await LockAsync(connection, tx, organizationId, ids, ct);
 
         await using var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(tx));
-        var current = (await session.LoadManyAsync<Consumer>(ct, ids.Select(id => ConsumerStream.Key(organizationId, id))))
-            .ToDictionary(c => c.EndUserId, StringComparer.Ordinal);
-        // A known consumer without a snapshot (registered before snapshots were kept) is folded from
-        // its stream, and the snapshot stored first, so the inline projection applies the new events to it.
-        var unsnapshotted = ids.Where(id => !claimed.Contains(id) && !current.ContainsKey(id)).ToList();
-        foreach (var id in unsnapshotted)
-            if (await session.Events.AggregateStreamAsync<Consumer>(ConsumerStream.Key(organizationId, id), token: ct) is { } consumer)
-                session.Store(current[id] = consumer);
-        if (unsnapshotted.Count > 0) await session.SaveChangesAsync(ct);
+        var current = await FoldAsync(session, organizationId, ids, ct);
         var decisions = ids.ToDictionary(id => id, id => decide(id, current.GetValueOrDefault(id)), StringComparer.Ordinal);
         if (decisions.Values.Any(d => d.IsRefused)) return decisions; // rolled back on dispose
 
@@ -48,6 +40,24 @@ public sealed class ConsumerWriter(IDocumentStore store, NpgsqlDataSource dataSo
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return decisions;
+    }
+
+    /// <summary>
+    /// The consumers as their streams leave them, folded from the events of every stream in one
+    /// query (a bulk import reads thousands at once). Read under the registry rows' locks, so no
+    /// other writer appends to these streams meanwhile.
+    /// </summary>
+    private static async Task<Dictionary<string, Consumer>> FoldAsync(IDocumentSession session, Guid organizationId, string[] ids, CancellationToken ct)
+    {
+        var keys = ids.Select(id => ConsumerStream.Key(organizationId, id)).ToArray();
+        var events = await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamKey!.IsOneOf(keys))
+            .OrderBy(e => e.Sequence)
+            .ToListAsync(ct);
+        return events.GroupBy(e => e.StreamKey!, StringComparer.Ordinal)
+            .Select(stream => Consumer.Fold(stream.Select(e => e.Data)))
+            .OfType<Consumer>()
+            .ToDictionary(c => c.EndUserId, StringComparer.Ordinal);
     }
 
     private static bool ActiveAfter(Consumer? before, Decision decision) =>
@@ -63,22 +73,18 @@ public sealed class ConsumerWriter(IDocumentStore store, NpgsqlDataSource dataSo
     /// An existing row is only locked (<c>do update ... where false</c> updates nothing), so
     /// ingest's <c>on conflict do nothing</c> does not wait for it.
     /// </summary>
-    private async Task<HashSet<string>> LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid org, string[] ids, CancellationToken ct)
+    private async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid org, string[] ids, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
             $"""
             insert into {ConsumerRegistryTable.Name} as r (organization_id, end_user_id, registered_at)
             select $1, u, $3 from unnest($2::text[]) u order by 1, 2
             on conflict (organization_id, end_user_id) do update set registered_at = r.registered_at where false
-            returning end_user_id
             """, connection, tx);
         command.Parameters.Add(new NpgsqlParameter { Value = org });
         command.Parameters.Add(new NpgsqlParameter { Value = ids });
         command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
-        var claimed = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) claimed.Add(reader.GetString(0)); // only inserted rows come back
-        return claimed;
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>A consumer that is not (or no longer) active has no registry row: its next traffic registers it.</summary>

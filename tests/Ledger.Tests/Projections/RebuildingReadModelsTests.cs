@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Ledger.Domain.Consumers;
 using Ledger.Ingest.Admissions.Caps;
 using Ledger.Projections.Access;
 using Ledger.Projections.ConsumerOverrides;
@@ -43,26 +42,6 @@ public sealed class RebuildingReadModelsTests(LedgerApp app)
         await daemon.RebuildProjectionAsync(projection, TimeSpan.FromMinutes(2), CancellationToken.None);
 
         Assert.Equal(live, await TableRows.OfAsync(app.ConnectionString, table, org.Id));
-    }
-
-    [Fact]
-    public async Task rebuilding_the_consumer_snapshots_reproduces_each_consumers_state()
-    {
-        var org = await GivenHistoryAsync();
-        var ids = Enumerable.Range(0, 4).Select(i => ConsumerStream.Key(org.Id, $"tenant_{i}")).ToArray();
-        var live = await SnapshotsAsync(ids);
-        Assert.Equal(4, live.Count);
-        await using (var wipe = app.Store.LightweightSession())
-        {
-            wipe.DeleteWhere<Consumer>(c => c.OrganizationId == org.Id);
-            await wipe.SaveChangesAsync();
-        }
-        Assert.Empty(await SnapshotsAsync(ids));
-
-        using var daemon = await app.Store.BuildProjectionDaemonAsync();
-        await daemon.RebuildProjectionAsync<Consumer>(TimeSpan.FromMinutes(2), CancellationToken.None);
-
-        Assert.Equal(live, await SnapshotsAsync(ids));
     }
 
     [Fact]
@@ -128,11 +107,5 @@ public sealed class RebuildingReadModelsTests(LedgerApp app)
         await PutModelPricesAsync(org.Owner, org.Id, [("gpt-4o", 1m, 2m), ("acme-llm", 0.5m, 0.5m)]).SucceededAsync();
         await PutModelPricesAsync(org.Owner, org.Id, [("gpt-4o", 3m, 4m)], remove: ["acme-llm"]).SucceededAsync();
         return org;
-    }
-
-    private async Task<List<string>> SnapshotsAsync(string[] ids)
-    {
-        await using var session = app.Store.QuerySession();
-        return [.. (await session.LoadManyAsync<Consumer>(ids)).OrderBy(c => c.Id).Select(c => System.Text.Json.JsonSerializer.Serialize(c))];
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Ledger.Domain.Consumers;
 using Ledger.Projections.Members;
 using Ledger.Tests.Infrastructure;
 using static Ledger.Tests.Infrastructure.Scenarios;
@@ -8,8 +7,8 @@ using static Ledger.Tests.Infrastructure.Scenarios;
 namespace Ledger.Tests.Upgrading;
 
 /// <summary>
-/// Organizations and consumers stored before the member and consumer snapshots existed have no
-/// such documents until a rebuild; they keep working meanwhile.
+/// Organizations stored before the member documents existed have none until a rebuild; they keep
+/// working meanwhile. Consumers never depend on a stored document: they are folded from their streams.
 /// </summary>
 [Collection(LedgerCollection.Name)]
 public sealed class DataFromBeforeSnapshotsTests(LedgerApp app)
@@ -24,11 +23,10 @@ public sealed class DataFromBeforeSnapshotsTests(LedgerApp app)
     }
 
     [Fact]
-    public async Task a_consumer_without_a_snapshot_is_changed_from_its_stream_and_not_registered_twice()
+    public async Task a_consumer_registered_by_traffic_is_changed_from_its_stream_and_not_registered_twice()
     {
         var org = await app.Scenarios.OrganizationAsync();
         await (await PostUsageAsync(org.Ingest, UsageRecord("r1", "tenant_acme"))).JsonAsync(HttpStatusCode.Accepted);
-        await DeleteAsync<Consumer>(ConsumerStream.Key(org.Id, "tenant_acme"));
 
         await (await PutOverrideAsync(org.Owner, org.Id, "tenant_acme", new { rpm_limit = 60 })).JsonAsync(HttpStatusCode.OK);
         var again = await (await PreRegisterAsync(org.Owner, org.Id, "tenant_acme", rpm: 60)).JsonAsync(HttpStatusCode.OK);

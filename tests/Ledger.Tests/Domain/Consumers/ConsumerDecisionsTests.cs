@@ -13,17 +13,9 @@ public sealed class ConsumerDecisionsTests
     private static readonly Guid Org = Guid.CreateVersion7();
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
-    private static Consumer Registered(params object[] later) =>
-        later.Aggregate(Consumer.Create(new ConsumerRegistered(Org, "tenant_acme", RegistrationSource.FirstTraffic, null, Now)),
-            (c, e) => e switch
-            {
-                OverrideChanged o => c.Apply(o),
-                TagAdded t => c.Apply(t),
-                TagRemoved t => c.Apply(t),
-                ConsumerRetired r => c.Apply(r),
-                ConsumerRegistered r => c.Apply(r),
-                _ => throw new ArgumentException(e.GetType().Name),
-            });
+    private static readonly ConsumerRegistered Registration = new(Org, "tenant_acme", RegistrationSource.FirstTraffic, null, Now);
+
+    private static Consumer Registered(params object[] later) => Consumer.Fold([Registration, .. later])!;
 
     [Fact]
     public void pre_registering_a_new_consumer_registers_it_and_sets_its_caps()
@@ -117,11 +109,14 @@ public sealed class ConsumerDecisionsTests
     [Fact]
     public void retiring_drops_the_override_but_keeps_the_tags()
     {
-        var consumer = Registered(
+        object[] history =
+        [
             new OverrideChanged(Org, "tenant_acme", ConsumerLimits.None, ConsumerLimits.None with { RpmLimit = 5 }, "a", Now),
-            new TagAdded(Org, "tenant_acme", Guid.NewGuid(), "vip", "a", Now));
+            new TagAdded(Org, "tenant_acme", Guid.NewGuid(), "vip", "a", Now),
+        ];
+        var consumer = Registered(history);
 
-        var retired = consumer.Apply(Assert.IsType<ConsumerRetired>(Assert.Single(RetireConsumer.Decide(consumer, "a", Now).Events)));
+        var retired = Registered([.. history, Assert.IsType<ConsumerRetired>(Assert.Single(RetireConsumer.Decide(consumer, "a", Now).Events))]);
 
         Assert.True(retired.Retired);
         Assert.True(retired.Limits.SetsNothing());
