@@ -115,7 +115,8 @@ public static class LedgerStore
     {
         AuditTrailProjection.ProjectionName => [AuditLogTable.Name],
         DailyActivityProjection.ProjectionName =>
-            [DailyActivityTables.Days, DailyActivityTables.Models, DailyActivityTables.Months, DailyActivityTables.Cohorts, DailyActivityTables.Markups],
+            [DailyActivityTables.Days, DailyActivityTables.Models, DailyActivityTables.Months, DailyActivityTables.Cohorts,
+             DailyActivityTables.TopSpenders, DailyActivityTables.Markups],
         SpendLogProjection.ProjectionName => [SpendLogTable.Name],
         _ => [],
     };

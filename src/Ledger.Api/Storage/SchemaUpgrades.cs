@@ -1,6 +1,7 @@
 using Ledger.Ingest.Admissions;
 using Ledger.Projections.Audit;
 using Ledger.Projections.ConsumerRanking;
+using Ledger.Projections.DailyActivity;
 using Ledger.Projections.OrganizationUsage;
 using Ledger.Projections.Storage;
 using Marten;
@@ -17,7 +18,7 @@ public sealed class SchemaUpgrades(IDocumentStore store, NpgsqlDataSource dataSo
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        foreach (var upgrade in new[] { AuditLogTable.Upgrade, OrganizationUsageTable.Upgrade, AdmissionStateUpgrade.Sql })
+        foreach (var upgrade in new[] { AuditLogTable.Upgrade, OrganizationUsageTable.Upgrade, AdmissionStateUpgrade.Sql, DailyActivityTables.Upgrade })
         {
             await using var command = dataSource.CreateCommand(upgrade);
             await command.ExecuteNonQueryAsync(cancellationToken);

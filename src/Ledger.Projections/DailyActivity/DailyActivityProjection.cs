@@ -55,8 +55,11 @@ public sealed class DailyActivityProjection : ProjectionBase, IProjection
             .GroupBy(d => (d.Key.OrganizationId, d.Key.EndUserId, Month: new DateOnly(d.Key.Day.Year, d.Key.Day.Month, 1)))
             .Select(g => (g.Key, Requests: g.Sum(d => d.Requests), Spend: g.Sum(d => d.Spend))).ToList();
         if (months.Count > 0)
-            // The months' rows and, from what the upsert returns, the cohorts' statistics: a row the statement
-            // created (its requests are all this batch's) is a new member; each row's square grows by new² - old².
+        {
+            // The months' rows and, from what the upsert returns, the cohorts' statistics (a row the statement
+            // created, its requests all this batch's, is a new member; each row's square grows by new² - old²)
+            // and the months' largest spenders: a row at least as large as the month's last listed one is
+            // listed (see DailyActivityTables.TopSpenders).
             operations.QueueSqlCommand(
                 $"""
                 with d as (select * from unnest(?::uuid[], ?::date[], ?::text[], ?::bigint[], ?::numeric[]) d(organization_id, month, end_user_id, requests, spend)),
@@ -65,7 +68,19 @@ public sealed class DailyActivityProjection : ProjectionBase, IProjection
                     select * from d order by organization_id, month, end_user_id collate "C"
                     on conflict (organization_id, month, end_user_id) do update set
                         requests = m.requests + excluded.requests, spend = m.spend + excluded.spend
-                    returning m.organization_id, m.month, m.end_user_id, m.requests)
+                    returning m.organization_id, m.month, m.end_user_id, m.requests, m.spend),
+                floors as (
+                    select k.organization_id, k.month, (select t.spend from {DailyActivityTables.TopSpenders} t
+                        where t.organization_id = k.organization_id and t.month = k.month
+                        order by t.spend desc, t.end_user_id offset {DailyActivityTables.TopSpendersKept - 1} limit 1) spend
+                    from (select distinct organization_id, month from d) k),
+                top as (
+                    insert into {DailyActivityTables.TopSpenders} as t (organization_id, month, end_user_id, spend)
+                    select up.organization_id, up.month, up.end_user_id, up.spend
+                    from up join floors f on f.organization_id = up.organization_id and f.month = up.month
+                    where f.spend is null or up.spend >= f.spend
+                    order by 1, 2, 3
+                    on conflict (organization_id, month, end_user_id) do update set spend = excluded.spend)
                 insert into {DailyActivityTables.Cohorts} as c (organization_id, month, members, spend, requests, requests_squared)
                 select d.organization_id, d.month, count(*) filter (where up.requests = d.requests), sum(d.spend), sum(d.requests),
                     sum(up.requests::numeric * up.requests - (up.requests - d.requests)::numeric * (up.requests - d.requests))
@@ -81,6 +96,21 @@ public sealed class DailyActivityProjection : ProjectionBase, IProjection
                 months.Select(m => m.Key.EndUserId).ToArray(),
                 months.Select(m => m.Requests).ToArray(),
                 months.Select(m => m.Spend).ToArray());
+            // Then each month whose list the statement above may have lengthened is cut back to its largest spenders.
+            var touched = months.Select(m => (m.Key.OrganizationId, m.Key.Month)).Distinct().ToList();
+            operations.QueueSqlCommand(
+                $"""
+                delete from {DailyActivityTables.TopSpenders} t using (
+                    select organization_id, month, end_user_id,
+                        row_number() over (partition by organization_id, month order by spend desc, end_user_id) n
+                    from {DailyActivityTables.TopSpenders}
+                    where (organization_id, month) in (select * from unnest(?::uuid[], ?::date[]))) r
+                where r.n > {DailyActivityTables.TopSpendersKept}
+                    and t.organization_id = r.organization_id and t.month = r.month and t.end_user_id = r.end_user_id
+                """,
+                touched.Select(t => t.OrganizationId).ToArray(),
+                touched.Select(t => t.Month).ToArray());
+        }
     }
 
     private sealed record Markup(Guid OrganizationId, string EndUserId, decimal? Percentage);

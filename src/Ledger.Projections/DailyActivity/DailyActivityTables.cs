@@ -1,5 +1,6 @@
 using Ledger.Domain.Money;
 using Ledger.Projections.Storage;
+using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
 namespace Ledger.Projections.DailyActivity;
@@ -29,6 +30,20 @@ public static class DailyActivityTables
     /// marked up by the percentage in force when it happened, in a live run and in a rebuild alike.
     /// </summary>
     public const string Markups = LedgerSchema.Name + ".consumer_activity_markups";
+
+    /// <summary>
+    /// Per organization and calendar month, its <see cref="TopSpendersKept"/> largest spenders (spend
+    /// descending, then id), for the Consumers page's top consumer and chart (GET /api/consumers/summary)
+    /// without an index on the months' spend. Kept exact page by page: a month's spend only grows (costs
+    /// are at least 0), so a consumer can enter the list only when its own row changes, which is when the
+    /// projection looks at it.
+    /// </summary>
+    public const string TopSpenders = LedgerSchema.Name + ".monthly_top_spenders";
+
+    public const int TopSpendersKept = 100;
+
+    /// <summary>The index the months' rows carried on spend before <see cref="TopSpenders"/>; dropped on upgrade.</summary>
+    private const string SpendIndex = LedgerSchema.Name + ".consumer_monthly_activity_by_spend";
 
     public static IEnumerable<Table> Definitions()
     {
@@ -62,14 +77,10 @@ public static class DailyActivityTables
         months.AddColumn<string>("end_user_id").AsPrimaryKey();
         months.AddColumn<long>("requests").NotNull().DefaultValue(0L);
         months.AddColumn("spend", Usd.Column).NotNull().DefaultValueByExpression("0");
+        // No index on a figure: every page of usage updates most of a month's rows, and an index on spend
+        // made each of those updates write new index entries (docs/performance.md). The largest spenders
+        // are kept apart, in TopSpenders.
         months.KeepRoomForUpdates();
-        // The month's largest spenders (the Consumers page's top consumer and chart, GET /api/consumers/summary)
-        // as an index scan rather than a sort of every consumer of the month. It costs the async
-        // projection one index update per month row it changes (spend is in the key, so no heap-only update).
-        months.Indexes.Add(new IndexDefinition("consumer_monthly_activity_by_spend")
-        {
-            Columns = ["organization_id", "month", "spend desc", "end_user_id"],
-        });
         yield return months;
 
         var cohorts = new Table(Cohorts);
@@ -82,12 +93,46 @@ public static class DailyActivityTables
         cohorts.KeepRoomForUpdates();
         yield return cohorts;
 
+        yield return TopSpendersDefinition();
+
         var markups = new Table(Markups);
         markups.AddColumn<Guid>("organization_id").AsPrimaryKey();
         markups.AddColumn<string>("end_user_id").AsPrimaryKey();
         markups.AddColumn("markup_percentage", Usd.MarkupColumn).NotNull();
         yield return markups;
     }
+
+    private static Table TopSpendersDefinition()
+    {
+        var top = new Table(TopSpenders);
+        top.AddColumn<Guid>("organization_id").AsPrimaryKey();
+        top.AddColumn("month", "date").AsPrimaryKey();
+        top.AddColumn<string>("end_user_id").AsPrimaryKey();
+        top.AddColumn("spend", Usd.Column).NotNull();
+        top.Indexes.Add(new IndexDefinition("monthly_top_spenders_by_spend") { Columns = ["organization_id", "month", "spend desc", "end_user_id"] });
+        return top;
+    }
+
+    /// <summary>
+    /// On a database from before <see cref="TopSpenders"/>: drops the months' spend index, makes the
+    /// table and fills it from the months' rows, so the summary is whole at once. Runs before Marten's
+    /// migration (Ledger.Api's SchemaUpgrades); does nothing on a new database or a second time.
+    /// </summary>
+    public static string Upgrade =>
+        $"""
+        do $$ begin
+            if to_regclass('{Months}') is not null and to_regclass('{TopSpenders}') is null then
+                drop index if exists {SpendIndex};
+                {TopSpendersDefinition().ToCreateSql(new PostgresqlMigrator())}
+                insert into {TopSpenders} (organization_id, month, end_user_id, spend)
+                select organization_id, month, end_user_id, spend from (
+                    select organization_id, month, end_user_id, spend,
+                        row_number() over (partition by organization_id, month order by spend desc, end_user_id) n
+                    from {Months}) m
+                where n <= {TopSpendersKept};
+            end if;
+        end $$
+        """;
 
     private static Table Keyed(string name)
     {

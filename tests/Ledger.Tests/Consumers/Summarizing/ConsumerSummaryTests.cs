@@ -37,6 +37,28 @@ public sealed class ConsumerSummaryTests(LedgerApp app)
     }
 
     [Fact]
+    public async Task consumers_below_the_largest_hundred_enter_the_chart_when_they_overtake_them_later()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        // 130 consumers spending $0.01 to $1.30: the first 30 are not among the month's hundred largest.
+        await (await PostUsageAsync(org.Ingest, Enumerable.Range(0, 130)
+            .Select(i => UsageRecord($"a{i}", user: $"tenant_{i:000}", cost: (i + 1) * 0.01m)).ToArray())).JsonAsync(HttpStatusCode.Accepted);
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+
+        await (await PostUsageAsync(org.Ingest,
+            UsageRecord("b0", user: "tenant_000", cost: 5m), // from last place to first
+            UsageRecord("b1", user: "tenant_005", cost: 1.25m), // from outside the hundred to a tie for second ($1.31)
+            UsageRecord("b2", user: "tenant_129", cost: 0.01m))).JsonAsync(HttpStatusCode.Accepted);
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+
+        var summary = await (await org.Owner.GetAsync($"/api/consumers/summary?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal("tenant_000", summary.GetProperty("top_consumer").GetProperty("end_user_id").GetString());
+        Assert.Equal(
+            ["tenant_000:5.01", "tenant_005:1.31", "tenant_129:1.31", .. Enumerable.Range(0, 7).Select(i => $"tenant_{128 - i}:{(129 - i) * 0.01m}")],
+            summary.GetProperty("chart").EnumerateArray().Select(b => $"{b.GetProperty("end_user_id").GetString()}:{b.GetProperty("spend").GetDecimal()}"));
+    }
+
+    [Fact]
     public async Task two_active_consumers_get_a_top_spender_but_no_chart_and_one_gets_neither()
     {
         var two = await SummaryAfterAsync(("tenant_a", 1m, null), ("tenant_b", 2m, null));
