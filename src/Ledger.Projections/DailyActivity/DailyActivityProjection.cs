@@ -69,7 +69,8 @@ public sealed class DailyActivityProjection : ProjectionBase, IProjection
                     on conflict (organization_id, month, end_user_id) do update set
                         requests = m.requests + excluded.requests, spend = m.spend + excluded.spend
                     returning m.organization_id, m.month, m.end_user_id, m.requests, m.spend),
-                floors as (
+                -- Materialized: inlined, the planner evaluates the floor once per row of up (0.7 s a page, not 1 ms).
+                floors as materialized (
                     select k.organization_id, k.month, (select t.spend from {DailyActivityTables.TopSpenders} t
                         where t.organization_id = k.organization_id and t.month = k.month
                         order by t.spend desc, t.end_user_id offset {DailyActivityTables.TopSpendersKept - 1} limit 1) spend
