@@ -33,6 +33,22 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
 
     private TaskCompletionSource returnsDue = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Counts revocations by a cap change or crossing; <see cref="Generation"/>.</summary>
+    private long generation;
+
+    /// <summary>The scopes each recent revocation named, so that a lease granted from caps read before it is not put in use after it.</summary>
+    private readonly List<(long Generation, DateTimeOffset At, Func<ScopeKey, bool> Revoked)> revocations = [];
+
+    /// <summary>
+    /// How many revocations this node has seen. A transaction that may be granted leases notes it before it reads any
+    /// cap, and passes it to <see cref="Install"/>: a grant sized on the caps before a change whose notice arrived
+    /// meanwhile is then given back instead of put in use (the change's revocation found nothing of it to revoke).
+    /// </summary>
+    public long Generation
+    {
+        get { lock (gate) return generation; }
+    }
+
     /// <summary>
     /// Completes once leases were revoked by <see cref="RevokeNow"/>, or such a lease's last admission was stored: <see cref="LeaseKeeper"/> then
     /// gives them back at once rather than at its next tick (a cap change waits for that, see <see cref="CapChangeNotices"/>).
@@ -159,14 +175,22 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
 
     /// <summary>
     /// Puts granted leases in use. Two transactions of this node may each have been granted a lease of one scope:
-    /// the one that lasts longer is kept, the other is given back by the next transaction.
+    /// the one that lasts longer is kept, the other is given back by the next transaction. A lease of a scope revoked
+    /// after <paramref name="since"/> (the <see cref="Generation"/> noted before the granting transaction read any cap)
+    /// is given back at once instead.
     /// </summary>
-    public void Install(IEnumerable<ScopeLease> granted)
+    public void Install(IEnumerable<ScopeLease> granted, long since)
     {
         lock (gate)
             foreach (var lease in granted)
             {
-                if (!leases.TryGetValue(lease.Scope, out var held)) leases[lease.Scope] = lease;
+                if (revocations.Any(r => r.Generation > since && r.Revoked(lease.Scope)))
+                {
+                    displaced[lease.Id] = lease;
+                    revokedNow.Add(lease.Id);
+                    returnsDue.TrySetResult();
+                }
+                else if (!leases.TryGetValue(lease.Scope, out var held)) leases[lease.Scope] = lease;
                 else if (held.ExpiresAt >= lease.ExpiresAt) displaced[lease.Id] = lease;
                 else
                 {
@@ -193,21 +217,30 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
     /// </summary>
     public void RevokeNow(IEnumerable<ScopeKey> scopes)
     {
-        lock (gate)
-            foreach (var s in scopes)
-                if (leases.Remove(s, out var lease))
-                {
-                    displaced[lease.Id] = lease;
-                    revokedNow.Add(lease.Id);
-                    returnsDue.TrySetResult();
-                }
+        var named = scopes.ToHashSet();
+        RevokeWhere(named.Contains);
     }
 
-    /// <summary>As <see cref="RevokeNow"/>, for every scope leased here that <paramref name="revoked"/> names.</summary>
+    /// <summary>As <see cref="RevokeNow"/>, for every scope that <paramref name="revoked"/> names.</summary>
     public void RevokeWhere(Func<ScopeKey, bool> revoked)
     {
-        lock (gate) RevokeNow([.. leases.Keys.Where(revoked)]);
+        var now = clock.GetUtcNow();
+        lock (gate)
+        {
+            revocations.RemoveAll(r => now - r.At > RevocationsKept);
+            revocations.Add((++generation, now, revoked));
+            foreach (var s in leases.Keys.Where(revoked).ToList())
+            {
+                leases.Remove(s, out var lease);
+                displaced[lease!.Id] = lease;
+                revokedNow.Add(lease.Id);
+                returnsDue.TrySetResult();
+            }
+        }
     }
+
+    /// <summary>Longer than any transaction that grants leases takes: one reading caps before a revocation older than this is not expected.</summary>
+    private static readonly TimeSpan RevocationsKept = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Leases out of use (displaced by <see cref="Install"/> or <see cref="Revoke"/>), not yet given back, whose admissions
