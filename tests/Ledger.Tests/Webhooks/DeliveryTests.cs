@@ -58,10 +58,9 @@ public sealed class DeliveryTests(WebhookFixture fixture)
             - MetricsScrape.Value(before, "ledger_webhook_deliveries_total", "outcome=\"failed\""));
         Assert.Equal(1, MetricsScrape.Value(after, "ledger_webhook_deliveries_total", "outcome=\"delivered\"")
             - MetricsScrape.Value(before, "ledger_webhook_deliveries_total", "outcome=\"delivered\""));
-        // Wolverine's and Marten's own meters too, without the database's address. Not their counts: every in-process host
-        // of the test run has Wolverine meters of the same names, and which host's series a scrape shows, or whether one
-        // disposed meanwhile took its counts with it, depends on the order the hosts started (0 and a drop of 7 were seen).
-        Assert.Matches(@"(?m)^wolverine_\w+", after);
+        // Marten's own meters too, without the database's address. Not Wolverine's: every in-process host of the test run
+        // shares the durable queues in the database, so another host may have sent every attempt, and this host's scrape
+        // then shows no Wolverine series at all (seen in CI on 2026-12-07; counts of 0 and drops of 7 before that).
         Assert.NotEmpty(MetricsScrape.Series(after, "marten_alerts_all_processed_total"));
         Assert.DoesNotContain("database_uri", after, StringComparison.Ordinal);
         Assert.Single(received.Select(r => r.Id).Distinct());
