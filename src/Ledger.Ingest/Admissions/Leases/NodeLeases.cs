@@ -184,12 +184,7 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
         lock (gate)
             foreach (var lease in granted)
             {
-                if (revocations.Any(r => r.Generation > since && r.Revoked(lease.Scope)))
-                {
-                    displaced[lease.Id] = lease;
-                    revokedNow.Add(lease.Id);
-                    returnsDue.TrySetResult();
-                }
+                if (revocations.Any(r => r.Generation > since && r.Revoked(lease.Scope))) GiveBackNow(lease);
                 else if (!leases.TryGetValue(lease.Scope, out var held)) leases[lease.Scope] = lease;
                 else if (held.ExpiresAt >= lease.ExpiresAt) displaced[lease.Id] = lease;
                 else
@@ -230,13 +225,16 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
             revocations.RemoveAll(r => now - r.At > RevocationsKept);
             revocations.Add((++generation, now, revoked));
             foreach (var s in leases.Keys.Where(revoked).ToList())
-            {
-                leases.Remove(s, out var lease);
-                displaced[lease!.Id] = lease;
-                revokedNow.Add(lease.Id);
-                returnsDue.TrySetResult();
-            }
+                if (leases.Remove(s, out var lease)) GiveBackNow(lease);
         }
+    }
+
+    /// <summary>Out of use, and given back at once rather than at the keeper's next tick. Called under the gate.</summary>
+    private void GiveBackNow(ScopeLease lease)
+    {
+        displaced[lease.Id] = lease;
+        revokedNow.Add(lease.Id);
+        returnsDue.TrySetResult();
     }
 
     /// <summary>Longer than any transaction that grants leases takes: one reading caps before a revocation older than this is not expected.</summary>
