@@ -112,10 +112,26 @@ public sealed class DurableDeliveryTests : IAsyncLifetime
             Assert.InRange(first.Elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(9)); // Standard Webhooks: 5 s
             Assert.InRange(await NextAttemptInAsync(api.ConnectionString), TimeSpan.FromMinutes(4.5), TimeSpan.FromMinutes(5.5)); // then 5 min
             Assert.Equal(2, _receiver.At("default-schedule").Count);
+
+            // Wolverine's own meters reach /metrics. This process is the only host on its database, so both failed
+            // attempts were its own handler's, and its meter counts them (once the handler has seen the second answer).
+            Assert.Equal(2, await WolverineFailuresAsync(api, expected: 2));
         }
         finally
         {
             await api.DisposeAsync();
+        }
+    }
+
+    /// <summary>Wolverine's count of failed webhook attempts on the node's scrape, once it reaches <paramref name="expected"/> or after 10 s.</summary>
+    private static async Task<double> WolverineFailuresAsync(ApiProcess api, double expected)
+    {
+        using var anonymous = api.Client();
+        for (var clock = Stopwatch.StartNew(); ; await Task.Delay(200))
+        {
+            var failures = MetricsScrape.Value(await anonymous.GetStringAsync("/metrics"), "wolverine_execution_failure_Messages_total",
+                "message_type=\"Ledger.Api.Webhooks.Delivering.DeliverWebhook\"");
+            if (failures >= expected || clock.Elapsed > TimeSpan.FromSeconds(10)) return failures;
         }
     }
 
