@@ -126,5 +126,6 @@ public static class LedgerStore
         foreach (var table in EmptiedOnRebuild(projection)) options.DeleteDataInTableOnTeardown(table);
     }
 
-    private const int SetBasedPage = 10_000;
+    /// <summary>Events per page for the async work that folds a page set-based (and the alert subscription).</summary>
+    public const int SetBasedPage = 10_000;
 }
