@@ -36,10 +36,8 @@ public sealed class AlertSubscription : BatchSubscription
         IncludeType<UsageSettled>();
         // A new deployment announces what happens from now on, not its history.
         Options.SubscribeFromPresent();
-        // Pages as large as the set-based projections read, not Marten's 500: a page costs
-        // a load, a look-up of the organizations' webhooks and a progress commit whatever its size, and
-        // every settled usage event passes through here (bench http: 10,727 and 11,472 events/s live
-        // against 9,849–10,154 with pages of 500; docs/performance.md).
+        // Pages as large as the set-based projections read, not Marten's 500: each page costs a load, a webhook
+        // look-up and a progress commit (docs/performance.md, "Reading usage fewer times").
         Options.BatchSize = LedgerStore.SetBasedPage;
         Options.MaximumHopperSize = 4 * LedgerStore.SetBasedPage;
     }

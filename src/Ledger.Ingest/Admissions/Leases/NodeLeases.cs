@@ -33,11 +33,7 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
 
     private TaskCompletionSource returnsDue = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Counts revocations by a cap change or crossing; <see cref="Generation"/>.</summary>
-    private long generation;
-
-    /// <summary>The scopes each recent revocation named, so that a lease granted from caps read before it is not put in use after it.</summary>
-    private readonly List<(long Generation, DateTimeOffset At, Func<ScopeKey, bool> Revoked)> revocations = [];
+    private readonly RecentRevocations revocations = new();
 
     /// <summary>
     /// How many revocations this node has seen. A transaction that may be granted leases notes it before it reads any
@@ -46,7 +42,7 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
     /// </summary>
     public long Generation
     {
-        get { lock (gate) return generation; }
+        get { lock (gate) return revocations.Generation; }
     }
 
     /// <summary>
@@ -184,7 +180,7 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
         lock (gate)
             foreach (var lease in granted)
             {
-                if (revocations.Any(r => r.Generation > since && r.Revoked(lease.Scope))) GiveBackNow(lease);
+                if (revocations.RevokedSince(since, lease.Scope)) GiveBackNow(lease);
                 else if (!leases.TryGetValue(lease.Scope, out var held)) leases[lease.Scope] = lease;
                 else if (held.ExpiresAt >= lease.ExpiresAt) displaced[lease.Id] = lease;
                 else
@@ -222,8 +218,7 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
         var now = clock.GetUtcNow();
         lock (gate)
         {
-            revocations.RemoveAll(r => now - r.At > RevocationsKept);
-            revocations.Add((++generation, now, revoked));
+            revocations.Add(now, revoked);
             foreach (var s in leases.Keys.Where(revoked).ToList())
                 if (leases.Remove(s, out var lease)) GiveBackNow(lease);
         }
@@ -236,9 +231,6 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
         revokedNow.Add(lease.Id);
         returnsDue.TrySetResult();
     }
-
-    /// <summary>Longer than any transaction that grants leases takes: one reading caps before a revocation older than this is not expected.</summary>
-    private static readonly TimeSpan RevocationsKept = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Leases out of use (displaced by <see cref="Install"/> or <see cref="Revoke"/>), not yet given back, whose admissions
@@ -283,50 +275,5 @@ public sealed class NodeLeases(TimeProvider clock, IOptions<AdmissionOptions> op
     {
         if (!demand.TryGetValue(scope, out var meter)) demand[scope] = meter = new DemandMeter(window);
         return meter;
-    }
-
-    /// <summary>
-    /// Requests and estimated cost per second, averaged with exponential decay over <c>window</c> (as CockroachDB's
-    /// tenant cost client averages consumption): a steady scope's rate, a burst counted at once and spread over the
-    /// window, a lull forgotten gradually rather than at the next second.
-    /// </summary>
-    private sealed class DemandMeter(TimeSpan window)
-    {
-        private double requests;
-        private decimal cost;
-        private DateTimeOffset decayedAt;
-
-        /// <summary>When the scope was last asked for.</summary>
-        public DateTimeOffset Last { get; private set; }
-
-        public void Add(DateTimeOffset now, decimal estimate)
-        {
-            Decay(now);
-            requests += 1;
-            cost += estimate;
-            Last = now;
-        }
-
-        public LeaseGrant.Demand Rate(DateTimeOffset now)
-        {
-            Decay(now);
-            return new LeaseGrant.Demand(requests / window.TotalSeconds, cost / (decimal)window.TotalSeconds);
-        }
-
-        /// <summary>Still worth a lease: about one request within the last window.</summary>
-        public bool Wanted(DateTimeOffset now)
-        {
-            Decay(now);
-            return requests >= 0.5;
-        }
-
-        private void Decay(DateTimeOffset now)
-        {
-            if (now <= decayedAt) return;
-            var kept = Math.Exp(-(now - decayedAt).TotalSeconds / window.TotalSeconds);
-            requests *= kept;
-            cost *= (decimal)kept;
-            decayedAt = now;
-        }
     }
 }
