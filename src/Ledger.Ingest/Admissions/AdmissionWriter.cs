@@ -79,10 +79,10 @@ public sealed class AdmissionWriter(
             var changed = admitted.SelectMany(a => a.Request.Scopes())
                 .Concat(leases.Returning.Select(l => l.Scope)).Concat(granted.Select(l => l.Scope)).Distinct().ToList();
             await using var batch = new NpgsqlBatch(connection);
-            if (admitted.Count > 0) batch.BatchCommands.Add(InsertReservations([.. admitted.Select(a => (a.Request, a.Outcome, now))]));
-            if (changed.Count > 0) batch.BatchCommands.Add(SaveStates(states, after, changed, now));
-            if (granted.Count > 0) batch.BatchCommands.Add(InsertLeases(granted, leases.Node));
-            if (result.Events.Count > 0) batch.BatchCommands.Add(InsertEvents(result.Events));
+            if (admitted.Count > 0) batch.BatchCommands.Add(AdmissionStatements.InsertReservations([.. admitted.Select(a => (a.Request, a.Outcome, now))]));
+            if (changed.Count > 0) batch.BatchCommands.Add(AdmissionStatements.SaveStates(states, after, changed, now));
+            if (granted.Count > 0) batch.BatchCommands.Add(AdmissionStatements.InsertLeases(granted, leases.Node));
+            if (result.Events.Count > 0) batch.BatchCommands.Add(AdmissionStatements.InsertEvents(result.Events));
             // In the same round trip: the locks are released as soon as PostgreSQL has run the writes.
             batch.BatchCommands.Add(new NpgsqlBatchCommand("commit"));
             await batch.ExecuteNonQueryAsync(ct);
@@ -112,21 +112,6 @@ public sealed class AdmissionWriter(
         }
         return granted;
     }
-
-    private static NpgsqlBatchCommand InsertLeases(List<ScopeLease> granted, string node) =>
-        SqlBatch.Command(
-            $"""
-            insert into {AdmissionTables.Leases} (lease_id, organization_id, scope, scope_id, node, slots, headroom, window_at, expires_at)
-            select * from unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::text[], $5::text[], $6::bigint[], $7::numeric[], $8::timestamptz[], $8::timestamptz[])
-            """,
-            granted.Select(l => l.Id).ToArray(),
-            granted.Select(l => l.Scope.OrganizationId).ToArray(),
-            granted.Select(l => (short)l.Scope.Scope).ToArray(),
-            granted.Select(l => l.Scope.Id).ToArray(),
-            granted.Select(_ => node).ToArray(),
-            granted.Select(l => l.SlotsGranted).ToArray(),
-            granted.Select(l => l.HeadroomGranted).ToArray(),
-            granted.Select(l => l.ExpiresAt).ToArray());
 
     /// <summary>
     /// One round trip: begin, lock the scopes, then (each statement seeing what committed before
@@ -187,63 +172,4 @@ public sealed class AdmissionWriter(
         while (await reader.ReadAsync(ct)) returned[reader.GetGuid(0)] = reader.GetDecimal(1);
         return (existing, loaded, returned, now);
     }
-
-    /// <summary>
-    /// Stores admissions' reservation rows, admitted at <c>At</c>, and returns the (organization, request id) of each row
-    /// stored: a request stored already (a retry that reached another node) keeps its first row. Used here and by the
-    /// admissions decided from leases (<see cref="Leases.AdmissionRecorder"/>).
-    /// </summary>
-    internal static NpgsqlBatchCommand InsertReservations(IReadOnlyList<(AdmissionRequest Request, AdmissionOutcome.Admitted Outcome, DateTimeOffset At)> admitted) =>
-        SqlBatch.Command(
-            $"""
-            insert into {AdmissionTables.Admissions} (organization_id, request_id, reservation_id, end_user_id, key_id, team_id,
-                estimated_cost, admitted_at, expires_at)
-            select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::timestamptz[], $9::timestamptz[])
-            on conflict (organization_id, request_id) do nothing
-            returning organization_id, request_id
-            """,
-            admitted.Select(a => a.Request.OrganizationId).ToArray(),
-            admitted.Select(a => a.Request.RequestId).ToArray(),
-            admitted.Select(a => a.Outcome.ReservationId).ToArray(),
-            admitted.Select(a => a.Request.EndUserId).ToArray(),
-            admitted.Select(a => a.Request.KeyId).ToArray(),
-            admitted.Select(a => a.Request.TeamId).ToArray(),
-            admitted.Select(a => a.Request.EstimatedCostUsd).ToArray(),
-            admitted.Select(a => a.At).ToArray(),
-            admitted.Select(a => a.Outcome.ExpiresAt).ToArray());
-
-    /// <summary>Writes back the window and the reserved total of every scope an admission or a lease changed.</summary>
-    private static NpgsqlBatchCommand SaveStates(
-        Dictionary<ScopeKey, ScopeStates.Loaded> loaded, IReadOnlyDictionary<ScopeKey, ScopeState> after, List<ScopeKey> changed, DateTimeOffset now)
-    {
-        changed = [.. changed.OrderBy(s => s.OrganizationId).ThenBy(s => s.Scope).ThenBy(s => s.Id, StringComparer.Ordinal)];
-        return SqlBatch.Command(
-            $"""
-            insert into {AdmissionTables.State} as s (organization_id, scope, scope_id, admissions, reserved)
-            select * from unnest($1::uuid[], $2::smallint[], $3::text[], $4::bytea[], $5::numeric[])
-            on conflict (organization_id, scope, scope_id) do update set admissions = excluded.admissions, reserved = excluded.reserved
-            """,
-            changed.Select(s => s.OrganizationId).ToArray(),
-            changed.Select(s => (short)s.Scope).ToArray(),
-            changed.Select(s => s.Id).ToArray(),
-            changed.Select(s => WindowCodec.Encode(SlidingWindow.Compact(after[s].Usage.Admissions, now))).ToArray(),
-            // Open reservations are what was ever reserved minus what was released; store the former.
-            changed.Select(s => after[s].Usage.Reserved + loaded[s].Released).ToArray());
-    }
-
-    /// <summary>The group's events, in decision order, for the publisher.</summary>
-    private static NpgsqlBatchCommand InsertEvents(IReadOnlyList<object> events)
-    {
-        var rows = events.Select(e => (Organization: OrganizationOf(e), Row: AdmissionEventPublisher.Serialize(e))).ToList();
-        return SqlBatch.Command(
-            $"insert into {AdmissionTables.Outbox} (organization_id, type, body) select * from unnest($1::uuid[], $2::text[], $3::text[])",
-            rows.Select(r => r.Organization).ToArray(), rows.Select(r => r.Row.Type).ToArray(), rows.Select(r => r.Row.Body).ToArray());
-    }
-
-    private static Guid OrganizationOf(object e) => e switch
-    {
-        RequestAdmitted a => a.OrganizationId,
-        RequestRejected r => r.OrganizationId,
-        _ => throw new ArgumentOutOfRangeException(nameof(e)),
-    };
 }

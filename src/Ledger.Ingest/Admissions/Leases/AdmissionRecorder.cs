@@ -102,7 +102,7 @@ public sealed partial class AdmissionRecorder(
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(
                 $"select set_config('synchronous_commit', '{(options.Value.SynchronousCommit ? "on" : "off")}', true)"));
-            batch.BatchCommands.Add(AdmissionWriter.InsertReservations([.. group.Select(a => (a.Request, a.Outcome, a.At))]));
+            batch.BatchCommands.Add(AdmissionStatements.InsertReservations([.. group.Select(a => (a.Request, a.Outcome, a.At))]));
             await using var reader = await batch.ExecuteReaderAsync();
             await reader.NextResultAsync(); // past set_config
             while (await reader.ReadAsync()) stored.Add((reader.GetGuid(0), reader.GetString(1)));
