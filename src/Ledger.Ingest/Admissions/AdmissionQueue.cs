@@ -24,12 +24,8 @@ public sealed class AdmissionQueue(AdmissionWriter writer, NodeLeases leases, IO
     protected override async Task<IReadOnlyList<AdmissionOutcome>> WriteAsync(IReadOnlyList<AdmissionRequest> group, int lane)
     {
         if (options.Value.LeaseTerm <= TimeSpan.Zero) return await writer.DecideAsync(group, CancellationToken.None);
-        var since = leases.Generation;
         var work = leases.Work([.. group.SelectMany(r => r.Scopes()).Distinct()]);
-        var decided = await writer.DecideAsync(group, work, CancellationToken.None);
-        leases.Returned(work.Returning);
-        leases.Install(decided.Granted, since);
-        return decided.Outcomes;
+        return (await writer.DecideAsync(group, work, leases, CancellationToken.None)).Outcomes;
     }
 
     protected override Exception Unavailable(Exception cause) => new AdmissionUnavailableException(cause);

@@ -36,6 +36,20 @@ public sealed class AdmissionWriter(
         (await DecideAsync(group, LeaseWork.None, ct)).Outcomes;
 
     /// <summary>
+    /// As the overload below, for this node's book of leases <paramref name="node"/>: once committed, the leases given back
+    /// leave it and those granted are put in use, unless a revocation that reached the node meanwhile names their scope
+    /// (the <see cref="Leases.NodeLeases.Generation"/> is noted before the transaction reads any cap).
+    /// </summary>
+    public async Task<Decided> DecideAsync(IReadOnlyList<AdmissionRequest> group, LeaseWork leases, Leases.NodeLeases node, CancellationToken ct)
+    {
+        var since = node.Generation;
+        var decided = await DecideAsync(group, leases, ct);
+        node.Returned(leases.Returning);
+        node.Install(decided.Granted, since);
+        return decided;
+    }
+
+    /// <summary>
     /// Decides the group and, in the same transaction, takes back the node's <see cref="LeaseWork.Returning"/> leases
     /// (what they did not spend) and grants it new leases of the scopes it wants, sized by <see cref="LeaseGrant"/>
     /// from each scope's state after the group's admissions.

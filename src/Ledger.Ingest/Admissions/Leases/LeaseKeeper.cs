@@ -95,11 +95,8 @@ public sealed partial class LeaseKeeper(
         {
             var scopes = chunk.ToHashSet();
             var back = returning.Where(l => scopes.Contains(l.Scope)).ToList();
-            var since = leases.Generation;
-            var decided = await writer.DecideAsync([], new AdmissionWriter.LeaseWork(
-                back, wanted.Where(w => scopes.Contains(w.Key)).ToDictionary(), leases.Node), ct);
-            leases.Returned(back);
-            leases.Install(decided.Granted, since);
+            await writer.DecideAsync([], new AdmissionWriter.LeaseWork(
+                back, wanted.Where(w => scopes.Contains(w.Key)).ToDictionary(), leases.Node), leases, ct);
         }
     }
 
