@@ -13,7 +13,12 @@ public static class BenchHost
     /// <summary>Started; with <paramref name="asyncDaemon"/> false, no async projection runs here.</summary>
     public static async Task<IHost> StartAsync(string connection, bool asyncDaemon)
     {
-        var builder = Host.CreateApplicationBuilder();
+        // Configuration is not watched for changes: the watcher would cover the working directory and
+        // everything under it, often the repository with the private cluster's data in .data/, so every
+        // write PostgreSQL makes would wake the bench's file watcher (docs/performance.md).
+        var settings = new ConfigurationManager();
+        settings.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Configuration = settings });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
