@@ -59,7 +59,7 @@ public static class HttpIngestBench
         connection = await BenchDatabase.FreshAsync($"{new NpgsqlConnectionStringBuilder(connection).Database}_live");
         var live = await OnNodeAsync(connection, daemon: true, async (http, api, org) =>
         {
-            await using var store = new DocumentStore(StoreSetup.Options(connection));
+            await using var store = new DocumentStore(StoreSetup.OptionsBesideNodes(connection));
             await using var db = NpgsqlDataSource.Create(connection);
             var projections = AsyncShards.Names(store);
             await LagBench.DaemonRunningAsync(store, db, projections);
@@ -170,7 +170,7 @@ public static class HttpIngestBench
 
     internal static async Task<(Guid Org, string OwnerToken, string IngestToken)> CreateOrganizationAsync(string? connection = null)
     {
-        await using var store = new DocumentStore(StoreSetup.Options(connection ?? BenchArgs.Connection));
+        await using var store = new DocumentStore(StoreSetup.OptionsBesideNodes(connection ?? BenchArgs.Connection));
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var created = await OrganizationCreation.CreateAsync(store, "bench", "bench", DateTimeOffset.UtcNow);
         return (created.OrganizationId, created.OwnerToken, created.IngestToken);

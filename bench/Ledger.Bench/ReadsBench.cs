@@ -107,7 +107,7 @@ public static class ReadsBench
             await using var find = dataSource.CreateCommand(
                 $"select organization_id from {OrganizationUsageTable.Name} where active_consumers > 0 limit 1");
             if (await find.ExecuteScalarAsync() is not Guid org) return null;
-            await using var store = new DocumentStore(StoreSetup.Options(connection));
+            await using var store = new DocumentStore(StoreSetup.OptionsBesideNodes(connection));
             var (token, tokenId) = (BearerToken.New(), Guid.CreateVersion7());
             var issued = await new OrganizationWriter(store).ChangeAsync(org,
                 o => IssueToken.Decide(o, "bench", "bench", tokenId, BearerToken.Hash(token), DateTimeOffset.UtcNow), default);

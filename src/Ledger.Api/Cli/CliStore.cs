@@ -11,7 +11,7 @@ public static class CliStore
 
     public static async Task<DocumentStore> OpenAsync()
     {
-        var store = new DocumentStore(StoreSetup.Options(ConnectionString()));
+        var store = new DocumentStore(StoreSetup.OptionsBesideNodes(ConnectionString()));
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         return store;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Ledger.Api.Cli;
 using Ledger.Projections.Audit;
@@ -33,6 +34,29 @@ public sealed class ProjectionsStatusTests(LedgerApp app)
         // Caught up: every projection has gone past this test's own event, and is behind by what is left.
         Assert.All(rows, r => Assert.True(r.Position >= mine && r.Position <= newest, $"{r.Projection} at {r.Position}; this test's event is {mine}, the newest {newest}"));
         Assert.All(rows, r => Assert.Equal(newest - r.Position, r.Lag));
+    }
+
+    [Fact]
+    public async Task the_command_prints_the_table_without_a_warning_that_the_projections_will_not_run()
+    {
+        // The API nodes run the async projections; a command's own store never does, and says nothing about it.
+        var (root, dll) = ApiProcess.Built();
+        var start = new ProcessStartInfo("dotnet", [dll, "projections", "status"])
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["LEDGER_DB"] = app.ConnectionString },
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, await errors);
+        Assert.Contains(DailyActivityProjection.ProjectionName, await output);
+        Assert.DoesNotContain("async daemon is disabled", await output + await errors);
+        Assert.DoesNotContain("will not be executed", await output + await errors);
     }
 
     private async Task<long> SequenceAsync(string sql, params object[] parameters)

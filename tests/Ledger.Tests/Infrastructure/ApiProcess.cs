@@ -49,13 +49,19 @@ public sealed class ApiProcess : IAsyncLifetime
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
     public string Output => string.Join('\n', _output);
 
-    public async Task InitializeAsync()
+    /// <summary>The repository root and the API's dll built beside these tests (same configuration and framework).</summary>
+    public static (string Root, string Dll) Built()
     {
-        if (_connectionString.Length == 0) _connectionString = await TestDatabase.SiblingAsync($"process_{Environment.ProcessId}_{Url.Port}");
         // tests/Ledger.Tests/bin/<configuration>/<framework>/ → src/Ledger.Api/bin/<configuration>/<framework>/
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
         var root = testBin.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var dll = Path.Combine(root, "src", "Ledger.Api", "bin", testBin.Parent.Name, testBin.Name, "Ledger.Api.dll");
+        return (root, Path.Combine(root, "src", "Ledger.Api", "bin", testBin.Parent.Name, testBin.Name, "Ledger.Api.dll"));
+    }
+
+    public async Task InitializeAsync()
+    {
+        if (_connectionString.Length == 0) _connectionString = await TestDatabase.SiblingAsync($"process_{Environment.ProcessId}_{Url.Port}");
+        var (root, dll) = Built();
         var start = new ProcessStartInfo("dotnet", [dll, "serve"])
         {
             WorkingDirectory = root,
