@@ -32,6 +32,9 @@ public sealed class ScratchCheckout : IAsyncDisposable
         Executable(Path.Combine(_fakeBin, "dotnet"), "echo 'Passed!  - Failed:     0, Passed:     1, Skipped:     0, Total:     1'");
     }
 
+    /// <summary>Replaces the <c>dotnet</c> stub with this shell script body (its arguments are <c>$1</c>…).</summary>
+    public void UseDotnet(string body) => Executable(Path.Combine(_fakeBin, "dotnet"), body);
+
     /// <summary>The cluster's own directory: .data/pg, or where that links to (remembered once the checkout is gone).</summary>
     public string ClusterDir
     {
