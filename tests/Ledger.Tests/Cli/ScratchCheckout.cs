@@ -61,6 +61,13 @@ public sealed class ScratchCheckout : IAsyncDisposable
         return Directory.Exists($"/proc/{pid}") ? pid : null;
     }
 
+    /// <summary>The cluster's server log, for a failure's message.</summary>
+    public string ServerLog()
+    {
+        var log = Path.Combine(ClusterDir, "server.log");
+        return File.Exists(log) ? File.ReadAllText(log) : $"(no server log in {ClusterDir})";
+    }
+
     public int Port => int.Parse(File.ReadAllText(Path.Combine(Root, ".data", "pg.port")).Trim());
 
     public static bool Listening(int port)
