@@ -63,7 +63,7 @@ public static class HttpIngestBench
             await using var db = NpgsqlDataSource.Create(connection);
             var projections = AsyncShards.Names(store);
             await LagBench.DaemonRunningAsync(store, db, projections);
-            var lags = projections.ToDictionary(p => p, _ => new List<double>());
+            var lags = LagBench.Measured(projections).ToDictionary(p => p, _ => new List<double>());
             using var stop = new CancellationTokenSource();
             Task? sampling = null;
             var rate = await MeasureAsync(http, args, api, "/v1/usage", org, "live" + Guid.NewGuid().ToString("N")[..8], Json(UsageGenerator.Wire),

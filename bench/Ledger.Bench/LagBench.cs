@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Ledger.Ingest.Usage.Settling;
 using Ledger.Projections.ConsumerRanking;
+using Ledger.Projections.OrganizationUsage;
 using Ledger.Projections.Rebuilds;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,7 +43,7 @@ public static class LagBench
             // Warm-up, untimed: a tenth of the run at the same rate.
             await PostAtRateAsync(queue, org, "warm", rate / batch, Math.Max(2, seconds / 10), batch, consumers);
 
-            var lags = projections.ToDictionary(p => p, _ => new List<double>());
+            var lags = Measured(projections).ToDictionary(p => p, _ => new List<double>());
             using var stop = new CancellationTokenSource();
             var sampling = SampleAsync(db, store, projections, lags, stop.Token);
             var (busy, wall) = (HttpIngestBench.MachineCpu(), Stopwatch.StartNew());
@@ -114,25 +115,29 @@ public static class LagBench
     /// processed yet became visible (committed). Each sample notes the newest committed event; an
     /// event became visible at the first sample that saw it (to within the 200 ms between samples).
     /// An event's own timestamp would also count its write transaction, which no reader can see.
+    /// The consumer ranking, kept from the consumer rows rather than the event log, is as far behind
+    /// as the first sample whose organizations' consumer changes its stored orders do not all reflect.
     /// </summary>
     internal static async Task SampleAsync(NpgsqlDataSource db, IDocumentStore store, IReadOnlyList<string> projections,
         Dictionary<string, List<double>> lags, CancellationToken ct)
     {
-        var seen = new List<(long Newest, TimeSpan At)>();
+        var seen = new List<(long Newest, Dictionary<Guid, long> Changes, TimeSpan At)>();
         var clock = Stopwatch.StartNew();
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
         try
         {
             while (await timer.WaitForNextTickAsync(ct))
             {
-                var (newest, positions) = await PositionsAsync(db, store, projections, ct);
+                var (newest, positions, changes, ranked) = await PositionsAsync(db, store, projections, ct);
                 var now = clock.Elapsed;
-                seen.Add((newest, now));
+                seen.Add((newest, changes, now));
                 for (var i = 0; i < projections.Count; i++)
                 {
                     var firstSeen = seen.FirstOrDefault(s => s.Newest > (positions[i] ?? 0));
                     lags[projections[i]].Add(firstSeen == default ? 0 : (now - firstSeen.At).TotalSeconds);
                 }
+                var unranked = seen.FirstOrDefault(s => !Reflects(ranked, s.Changes));
+                lags[ConsumerRankingRefresh.Name].Add(unranked == default ? 0 : (now - unranked.At).TotalSeconds);
             }
         }
         catch (OperationCanceledException)
@@ -141,32 +146,46 @@ public static class LagBench
         }
     }
 
-    /// <summary>Waits until every projection has processed every event stored when it started; false if <paramref name="within"/> passed first.</summary>
+    /// <summary>The async projections, and the consumer ranking beside them: what a lag is sampled for.</summary>
+    internal static IReadOnlyList<string> Measured(IReadOnlyList<string> projections) => [.. projections, ConsumerRankingRefresh.Name];
+
+    private static bool Reflects(Dictionary<Guid, long> ranked, Dictionary<Guid, long> changes) =>
+        changes.All(c => ranked.TryGetValue(c.Key, out var r) && r >= c.Value);
+
+    /// <summary>Waits until every projection (and the ranking) has processed every event stored when it started; false if <paramref name="within"/> passed first.</summary>
     internal static async Task<bool> CaughtUpAsync(NpgsqlDataSource db, IDocumentStore store, IReadOnlyList<string> projections, TimeSpan within)
     {
-        var (target, _) = await PositionsAsync(db, store, projections, CancellationToken.None);
+        var (target, _, changes, _) = await PositionsAsync(db, store, projections, CancellationToken.None);
         for (var waited = Stopwatch.StartNew(); waited.Elapsed < within; await Task.Delay(100))
-            if ((await PositionsAsync(db, store, projections, CancellationToken.None)).Positions.All(p => (p ?? 0) >= target)) return true;
+        {
+            var (_, positions, _, ranked) = await PositionsAsync(db, store, projections, CancellationToken.None);
+            if (positions.All(p => (p ?? 0) >= target) && Reflects(ranked, changes)) return true;
+        }
         return false;
     }
 
-    /// <summary>The newest committed event, and how far each projection has processed.</summary>
-    private static async Task<(long Newest, long?[] Positions)> PositionsAsync(
+    /// <summary>
+    /// The newest committed event and how far each projection has processed; each organization's
+    /// consumer changes, and those its stored orders reflect.
+    /// </summary>
+    private static async Task<(long Newest, long?[] Positions, Dictionary<Guid, long> Changes, Dictionary<Guid, long> Ranked)> PositionsAsync(
         NpgsqlDataSource db, IDocumentStore store, IReadOnlyList<string> projections, CancellationToken ct)
     {
         var schema = store.Options.Events.DatabaseSchemaName;
         await using var command = db.CreateCommand(
             $"""
             select (select coalesce(max(seq_id), 0) from {schema}.mt_events),
-                array(select case when p = $2 then (select through from {ConsumerRankingTable.Position})
-                                  else (select last_seq_id from {schema}.mt_event_progression where name = p) end
-                      from unnest($1::text[]) p)
+                array(select (select last_seq_id from {schema}.mt_event_progression where name = p) from unnest($1::text[]) p),
+                array(select organization_id from {OrganizationUsageTable.Name} order by organization_id),
+                array(select consumer_changes from {OrganizationUsageTable.Name} order by organization_id),
+                array(select organization_id from {ConsumerRankingTable.Progress} order by organization_id),
+                array(select consumer_changes from {ConsumerRankingTable.Progress} order by organization_id)
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = projections.Select(p => AsyncShards.Shard(p).Identity).ToArray() });
-        // The ranking's own position can run ahead of the orders it has stored: its reader is as far behind as they are.
-        command.Parameters.Add(new NpgsqlParameter { Value = AsyncShards.Shard(ConsumerRankingProjection.ProjectionName).Identity });
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return (reader.GetInt64(0), reader.GetFieldValue<long?[]>(1));
+        Dictionary<Guid, long> Pairs(int ids, int values) =>
+            reader.GetFieldValue<Guid[]>(ids).Zip(reader.GetFieldValue<long[]>(values)).ToDictionary(p => p.First, p => p.Second);
+        return (reader.GetInt64(0), reader.GetFieldValue<long?[]>(1), Pairs(2, 3), Pairs(4, 5));
     }
 }

@@ -19,7 +19,6 @@ using Ledger.Projections.ScopeLimits;
 using Ledger.Projections.SpendLog;
 using Ledger.Projections.Storage;
 using Marten;
-using Microsoft.Extensions.Logging;
 using Weasel.Core;
 
 namespace Ledger.Projections;
@@ -27,7 +26,7 @@ namespace Ledger.Projections;
 /// <summary>Marten configuration shared by the API, the CLI, the benchmarks and the tests.</summary>
 public static class LedgerStore
 {
-    public static void Configure(StoreOptions opts, string connectionString, ILoggerFactory? logs = null)
+    public static void Configure(StoreOptions opts, string connectionString)
     {
         opts.Connection(connectionString);
         opts.DatabaseSchemaName = LedgerSchema.Name;
@@ -46,7 +45,7 @@ public static class LedgerStore
         opts.Storage.ExtendedSchemaObjects.Add(ConsumersTable.Trigrams);
         opts.Storage.ExtendedSchemaObjects.Add(ConsumersTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(ConsumerRankingTable.Definition());
-        opts.Storage.ExtendedSchemaObjects.Add(ConsumerRankingTable.PositionDefinition());
+        opts.Storage.ExtendedSchemaObjects.Add(ConsumerRankingTable.ProgressDefinition());
         opts.Storage.ExtendedSchemaObjects.Add(OrganizationUsageTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(ConsumerTagsTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(ConsumerOverridesTable.Definition());
@@ -99,14 +98,6 @@ public static class LedgerStore
             o.BatchSize = SetBasedPage;
             o.MaximumHopperSize = 4 * SetBasedPage;
             EmptiedOnRebuild(o, SpendLogProjection.ProjectionName);
-        });
-        // Its rows are computed from the consumer rows: a rebuild computes them again and empties
-        // nothing, so the list stays whole while it runs.
-        opts.Projections.Add(new ConsumerRankingProjection(logger: logs?.CreateLogger<ConsumerRankingProjection>()), ProjectionLifecycle.Async, ConsumerRankingProjection.ProjectionName, o =>
-        {
-            o.BatchSize = SetBasedPage;
-            o.MaximumHopperSize = 4 * SetBasedPage;
-            o.TeardownDataOnRebuild = false;
         });
     }
 

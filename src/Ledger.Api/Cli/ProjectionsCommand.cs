@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using Ledger.Api.Storage;
+using Ledger.Projections.ConsumerRanking;
 using Ledger.Projections.Rebuilds;
 using Marten;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Ledger.Api.Cli;
@@ -43,7 +46,7 @@ public static class ProjectionsCommand
     public static async Task<int> RebuildAsync(IDocumentStore store, NpgsqlDataSource dataSource, string[] names,
         TextWriter output, TextWriter error, bool interactive, CancellationToken ct)
     {
-        var known = AsyncShards.Names(store);
+        IReadOnlyList<string> known = [.. AsyncShards.Names(store), ConsumerRankingRefresh.Name];
         var chosen = names is ["--all"] ? known : names.Distinct().ToList();
         if (chosen.Except(known).ToList() is [_, ..] unknown)
         {
@@ -52,6 +55,13 @@ public static class ProjectionsCommand
         }
         foreach (var projection in chosen)
         {
+            if (projection == ConsumerRankingRefresh.Name)
+            {
+                var clock = Stopwatch.StartNew();
+                var organizations = await ConsumerRankingRefresh.RunAsync(store, wait: true, NullLogger.Instance, ct, all: true);
+                await output.WriteLineAsync($"{projection}: computed the orders of {organizations:N0} organizations from their consumer rows in {clock.Elapsed.TotalSeconds:F1} s");
+                continue;
+            }
             try
             {
                 var outcome = await ProjectionsRebuild.RebuildAsync(store, dataSource, projection, new ProgressBar(output, interactive), output, ct);
@@ -75,10 +85,15 @@ public static class ProjectionsCommand
         Console.WriteLine($"{"projection",-20} {"position",12} {"behind",12}");
         foreach (var row in rows) Console.WriteLine($"{row.Projection,-20} {row.Position,12} {row.Lag,12}");
         await using var dataSource = StoreSetup.DataSource(CliStore.ConnectionString());
+        Console.WriteLine(RankingLine(await ConsumerRankingRefresh.DueCountAsync(dataSource, CancellationToken.None)));
         foreach (var problem in await ProjectionProblems.ReadAsync(dataSource, CancellationToken.None))
             Console.WriteLine($"{problem.Projection}: {problem.What}");
         return 0;
     }
+
+    /// <summary>The consumer list's orders are computed from the consumer rows, not from the event log: how many organizations' are due.</summary>
+    private static string RankingLine(long due) =>
+        $"{ConsumerRankingRefresh.Name}: computed from the consumer rows; {due:N0} organization{(due == 1 ? "" : "s")} due";
 
     /// <summary>The newest event's sequence number, and each async projection's position and lag behind it.</summary>
     public static async Task<(long Newest, IReadOnlyList<Row> Rows)> StatusAsync(IDocumentStore store, CancellationToken ct)

@@ -17,10 +17,10 @@ public static class StoreSetup
         ?? throw new InvalidOperationException(
             "No database configured: set LEDGER_DB to an Npgsql connection string, or run through ./ledger, which starts one.");
 
-    public static StoreOptions Options(string connectionString, ILoggerFactory? logs = null)
+    public static StoreOptions Options(string connectionString)
     {
         var opts = new StoreOptions();
-        LedgerStore.Configure(opts, connectionString, logs);
+        LedgerStore.Configure(opts, connectionString);
         opts.AddIngestStorage();
         opts.Storage.ExtendedSchemaObjects.Add(Dashboard.Session.DataProtectionKeysTable.Definition());
         opts.Storage.ExtendedSchemaObjects.Add(Dashboard.Session.SignInLinksTable.Definition());
@@ -82,7 +82,7 @@ public static class StoreSetup
             connectionString, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AdmissionOptions>>().Value.WriterLanes));
         services.AddSingleton(TimeProvider.System);
         services.AddHostedService<SchemaUpgrades>();
-        services.AddMarten(sp => Options(connectionString, sp.GetService<ILoggerFactory>()))
+        services.AddMarten(_ => Options(connectionString))
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
@@ -92,6 +92,7 @@ public static class StoreSetup
             .AddAsyncDaemon(configuration.GetValue("Ledger:AsyncProjections", DaemonMode.HotCold));
         // After Marten's own start-up services (its schema migration first among them).
         services.AddHostedService<RebuildRequests>();
+        services.AddHostedService<ConsumerRankingRefreshes>();
         return services;
     }
 }

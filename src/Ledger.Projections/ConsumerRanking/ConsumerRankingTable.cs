@@ -14,7 +14,7 @@ namespace Ledger.Projections.ConsumerRanking;
 /// the whole list reads one or two chunks (backwards for a descending order) instead of sorting the
 /// organization's consumers. The consumer read model carries no index on a figure, so that the update
 /// every settled request makes to its row stays heap-only (see docs/performance.md); and these rows
-/// are rewritten per organization at most every so often (<see cref="ConsumerRankingProjection"/>),
+/// are rewritten per organization at most every so often (<see cref="ConsumerRankingRefresh"/>),
 /// not per event, so their cost follows the number of consumers rather than the event rate.
 /// </summary>
 public static class ConsumerRankingTable
@@ -38,22 +38,21 @@ public static class ConsumerRankingTable
     }
 
     /// <summary>
-    /// Up to which event the stored orders reflect every consumer an event named. The projection's
-    /// own position can run ahead of it while it leaves pages for a later computation, so this is
-    /// how far behind a reader of the list is.
+    /// For each organization, the <c>consumer_changes</c> of its usage row that its stored orders
+    /// were computed at (<see cref="ConsumerRankingRefresh"/>): where the two differ, they are due.
     /// </summary>
-    public const string Position = LedgerSchema.Name + ".consumer_ranking_position";
+    public const string Progress = LedgerSchema.Name + ".consumer_ranking_progress";
 
-    public static Table PositionDefinition()
+    public static Table ProgressDefinition()
     {
-        var table = new Table(Position);
-        table.AddColumn<bool>("singleton").AsPrimaryKey().DefaultValueByExpression("true");
-        table.AddColumn<long>("through").NotNull();
+        var table = new Table(Progress);
+        table.AddColumn<Guid>("organization_id").AsPrimaryKey();
+        table.AddColumn<long>("consumer_changes").NotNull();
         return table;
     }
 
-    public static void QueuePosition(IDocumentOperations operations, long sequence) => operations.QueueSqlCommand(
-        $"insert into {Position} (singleton, through) values (true, ?) on conflict (singleton) do update set through = excluded.through", sequence);
+    /// <summary>Where the async projection of earlier releases kept the event its orders reflected; dropped on upgrade.</summary>
+    private const string ReplacedPosition = LedgerSchema.Name + ".consumer_ranking_position";
 
     /// <summary>The sort keys of the consumer row <paramref name="c"/>, named as the list sorts by them (a never active consumer first).</summary>
     public static string RowOf(string c) =>
@@ -126,12 +125,19 @@ public static class ConsumerRankingTable
     /// none): drops the old copy, makes the chunks and fills them from the consumer rows, so the list
     /// is whole at once rather than after each organization's next usage. Checked by whether any
     /// consumer is listed while no chunk is stored, so a start cut short is finished by the next.
+    /// On a database whose chunks an async projection kept: drops its position and its progress row.
     /// </summary>
     public static async Task UpgradeAsync(IDocumentStore store, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using (var make = dataSource.CreateCommand(
             $"""
             drop table if exists {Replaced};
+            drop table if exists {ReplacedPosition};
+            do $$ begin
+                if to_regclass('{LedgerSchema.Name}.mt_event_progression') is not null then
+                    delete from {LedgerSchema.Name}.mt_event_progression where name like '{ConsumerRankingRefresh.Name}:%';
+                end if;
+            end $$;
             do $$ begin
                 if to_regclass('{ConsumersTable.Name}') is not null and to_regclass('{Name}') is null then
                     {Definition().ToCreateSql(new PostgresqlMigrator())}

@@ -30,9 +30,10 @@ public sealed class OrganizationUsageProjection : IProjection
                     row.Output += u.OutputTokens;
                     row.Spend += u.Cost();
                     if (u.EndUserId is null) { row.Unattributed++; row.UnattributedSpend += u.Cost(); }
+                    else row.ConsumerChanges++;
                     break;
-                case ConsumerRegistered r: For(r.OrganizationId).ActiveConsumers++; break;
-                case ConsumerRetired r: For(r.OrganizationId).ActiveConsumers--; break;
+                case ConsumerRegistered r: For(r.OrganizationId).ActiveConsumers++; For(r.OrganizationId).ConsumerChanges++; break;
+                case ConsumerRetired r: For(r.OrganizationId).ActiveConsumers--; For(r.OrganizationId).ConsumerChanges++; break;
             }
         }
         if (byOrg.Count == 0) return Task.CompletedTask;
@@ -41,8 +42,8 @@ public sealed class OrganizationUsageProjection : IProjection
         operations.QueueSqlCommand(
             $"""
             insert into {OrganizationUsageTable.Name} as t (organization_id, requests, input_tokens, output_tokens,
-                total_spend, unattributed_requests, unattributed_spend, active_consumers)
-            select * from unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::numeric[], ?::bigint[], ?::numeric[], ?::bigint[])
+                total_spend, unattributed_requests, unattributed_spend, active_consumers, consumer_changes)
+            select * from unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::numeric[], ?::bigint[], ?::numeric[], ?::bigint[], ?::bigint[])
             on conflict (organization_id) do update set
                 requests = t.requests + excluded.requests,
                 input_tokens = t.input_tokens + excluded.input_tokens,
@@ -50,7 +51,8 @@ public sealed class OrganizationUsageProjection : IProjection
                 total_spend = t.total_spend + excluded.total_spend,
                 unattributed_requests = t.unattributed_requests + excluded.unattributed_requests,
                 unattributed_spend = t.unattributed_spend + excluded.unattributed_spend,
-                active_consumers = t.active_consumers + excluded.active_consumers
+                active_consumers = t.active_consumers + excluded.active_consumers,
+                consumer_changes = t.consumer_changes + excluded.consumer_changes
             """,
             rows.Select(r => r.Key).ToArray(),
             rows.Select(r => r.Value.Requests).ToArray(),
@@ -59,13 +61,14 @@ public sealed class OrganizationUsageProjection : IProjection
             rows.Select(r => r.Value.Spend).ToArray(),
             rows.Select(r => r.Value.Unattributed).ToArray(),
             rows.Select(r => r.Value.UnattributedSpend).ToArray(),
-            rows.Select(r => r.Value.ActiveConsumers).ToArray());
+            rows.Select(r => r.Value.ActiveConsumers).ToArray(),
+            rows.Select(r => r.Value.ConsumerChanges).ToArray());
         return Task.CompletedTask;
     }
 
     private sealed class Row
     {
-        public long Requests, Input, Output, Unattributed, ActiveConsumers;
+        public long Requests, Input, Output, Unattributed, ActiveConsumers, ConsumerChanges;
         public decimal Spend, UnattributedSpend;
     }
 }

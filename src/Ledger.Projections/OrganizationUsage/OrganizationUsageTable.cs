@@ -26,12 +26,19 @@ public static class OrganizationUsageTable
         table.AddColumn("unattributed_spend", Usd.Column).NotNull().DefaultValueByExpression("0");
         // Registered and not retired: the consumer list's total when it is not searched or scoped.
         table.AddColumn<long>("active_consumers").NotNull().DefaultValue(0L);
+        // Registrations, retirements and attributed settlements: it moves whenever the consumer list's
+        // figures do, so the list's orders are computed again when it differs from what they were computed at.
+        table.AddColumn<long>("consumer_changes").NotNull().DefaultValue(0L);
         // Every write transaction adds to its organization's row.
         table.KeepRoomForUpdates();
         return table;
     }
 
-    /// <summary>Adds <c>active_consumers</c> to a database from before it and counts them, once.</summary>
+    /// <summary>
+    /// Adds <c>active_consumers</c> to a database from before it and counts them, once; and
+    /// <c>consumer_changes</c>, from zero, since the orders are computed once for every organization
+    /// the first time anyway (<see cref="ConsumerRanking.ConsumerRankingRefresh"/>).
+    /// </summary>
     public const string Upgrade =
         $"""
         do $$ begin
@@ -41,6 +48,9 @@ public static class OrganizationUsageTable
                 insert into {Name} as t (organization_id, active_consumers)
                 select organization_id, count(*) from {ConsumersTable.Name} where retired_at is null group by organization_id
                 on conflict (organization_id) do update set active_consumers = excluded.active_consumers;
+            end if;
+            if to_regclass('{Name}') is not null then
+                alter table {Name} add column if not exists consumer_changes bigint not null default 0;
             end if;
         end $$
         """;

@@ -5,7 +5,10 @@ using System.Text;
 using System.Text.Json;
 using Ledger.Api.Organizations.Creating;
 using Ledger.Domain.Usage;
+using Ledger.Projections.ConsumerRanking;
+using Ledger.Projections.OrganizationUsage;
 using Marten;
+using Npgsql;
 
 namespace Ledger.Tests.Infrastructure;
 
@@ -76,8 +79,26 @@ public sealed class Scenarios(LedgerApp app)
     public static async Task<long> RequestsAsync(TestOrganization org) =>
         (await (await org.Owner.GetAsync($"/api/usage/totals?organization_id={org.Id}")).JsonAsync(HttpStatusCode.OK)).GetProperty("requests").GetInt64();
 
-    public async Task AsyncProjectionsCaughtUpAsync() =>
+    /// <summary>The async projections have processed every event stored now, and the consumer list's orders reflect every consumer row as it is now.</summary>
+    public async Task AsyncProjectionsCaughtUpAsync()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(app.ConnectionString);
+        var changes = new Dictionary<Guid, long>();
+        await using (var command = dataSource.CreateCommand($"select organization_id, consumer_changes from {OrganizationUsageTable.Name}"))
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) changes[reader.GetGuid(0)] = reader.GetInt64(1);
         await Marten.Events.TestingExtensions.WaitForNonStaleProjectionDataAsync(app.Store, TimeSpan.FromSeconds(30));
+        await using var behind = dataSource.CreateCommand(
+            $"""
+            select count(*) from unnest($1::uuid[], $2::bigint[]) s(organization_id, consumer_changes)
+            left join {ConsumerRankingTable.Progress} p using (organization_id)
+            where coalesce(p.consumer_changes, -1) < s.consumer_changes
+            """);
+        behind.Parameters.Add(new NpgsqlParameter { Value = changes.Keys.ToArray() });
+        behind.Parameters.Add(new NpgsqlParameter { Value = changes.Values.ToArray() });
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); (long)(await behind.ExecuteScalarAsync())! > 0; await Task.Delay(20))
+            if (waited.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException("The consumer list's orders were not computed within 30 s.");
+    }
 
     public HttpClient Client(string token)
     {

@@ -2,7 +2,6 @@ using Ledger.Domain.Admissions;
 using Ledger.Domain.Consumers;
 using Ledger.Domain.Usage;
 using Ledger.Projections;
-using Ledger.Projections.ConsumerRanking;
 using Ledger.Projections.Rebuilds;
 using Ledger.Tests.Infrastructure;
 using Marten;
@@ -36,7 +35,7 @@ public sealed class OfflineReplayTests
             var byDaemon = await RowsAsync(dataSource, projection);
             Assert.NotEmpty(byDaemon);
             // Emptied, so that a replay that wrote nothing could not pass on the daemon's rows.
-            foreach (var table in Tables(projection))
+            foreach (var table in LedgerStore.EmptiedOnRebuild(projection))
             {
                 await using var wipe = dataSource.CreateCommand($"delete from {table}");
                 await wipe.ExecuteNonQueryAsync();
@@ -87,13 +86,10 @@ public sealed class OfflineReplayTests
         }
     }
 
-    private static IReadOnlyList<string> Tables(string projection) =>
-        LedgerStore.EmptiedOnRebuild(projection) is { Count: > 0 } emptied ? [.. emptied] : [ConsumerRankingTable.Name];
-
     private static async Task<List<string>> RowsAsync(NpgsqlDataSource dataSource, string projection)
     {
         var rows = new List<string>();
-        foreach (var table in Tables(projection))
+        foreach (var table in LedgerStore.EmptiedOnRebuild(projection))
         {
             await using var command = dataSource.CreateCommand($"select '{table}' || t::text from {table} t order by 1");
             await using var reader = await command.ExecuteReaderAsync();

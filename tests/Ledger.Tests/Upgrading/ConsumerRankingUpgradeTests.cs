@@ -8,7 +8,8 @@ namespace Ledger.Tests.Upgrading;
 
 /// <summary>
 /// A database from the releases whose consumer list read a per-consumer copy gets the stored orders
-/// when a node of this release starts, computed from its consumer rows, and loses the old copy.
+/// when a node of this release starts, computed from its consumer rows, and loses the old copy (and
+/// the position of the async projection that kept the orders before they were kept from the consumer rows).
 /// </summary>
 public sealed class ConsumerRankingUpgradeTests
 {
@@ -22,6 +23,8 @@ public sealed class ConsumerRankingUpgradeTests
             $"""
             drop table {ConsumerRankingTable.Name};
             create table ledger.consumer_ranking (organization_id uuid, end_user_id text, requests bigint, primary key (organization_id, end_user_id));
+            create table ledger.consumer_ranking_position (singleton boolean primary key, through bigint not null);
+            insert into ledger.mt_event_progression (name, last_seq_id) values ('consumer_ranking:All', 42);
             insert into {ConsumersTable.Name} (organization_id, end_user_id, requests, total_spend, first_seen, last_active, retired_at) values
                 ('{first}', 'small', 1, 0.5, now(), now(), null), ('{first}', 'big', 9, 7.25, now(), now(), null),
                 ('{first}', 'gone', 50, 99, now(), now(), now()), ('{second}', 'only', 2, 1, now(), null, null);
@@ -38,7 +41,12 @@ public sealed class ConsumerRankingUpgradeTests
         Assert.Equal(["only"], upgraded[(second, "last_active")]);
         Assert.Equal(10, upgraded.Count); // five orders of each organization; the retired consumer in none
         Assert.Equal(upgraded, await OrdersAsync(dataSource));
-        await using var old = dataSource.CreateCommand("select to_regclass('ledger.consumer_ranking') is null");
+        // What earlier releases kept beside the orders is gone: the per-consumer copy, and the async projection's position.
+        await using var old = dataSource.CreateCommand(
+            """
+            select to_regclass('ledger.consumer_ranking') is null and to_regclass('ledger.consumer_ranking_position') is null
+                and not exists (select 1 from ledger.mt_event_progression where name like 'consumer_ranking:%')
+            """);
         Assert.True((bool)(await old.ExecuteScalarAsync())!);
     }
 

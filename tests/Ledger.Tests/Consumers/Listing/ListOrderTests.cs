@@ -138,7 +138,7 @@ public sealed class ListOrderTests(LedgerApp app)
         await ExecuteAsync($"update {ConsumerRankingTable.Name} set end_user_ids = array['tenant_0'], members = 1 where organization_id = $1", org.Id);
         await using var dataSource = NpgsqlDataSource.Create(app.ConnectionString);
         var (output, error) = (new StringWriter(), new StringWriter());
-        var exit = await ProjectionsCommand.RebuildAsync(app.Store, dataSource, [ConsumerRankingProjection.ProjectionName],
+        var exit = await ProjectionsCommand.RebuildAsync(app.Store, dataSource, [ConsumerRankingRefresh.Name],
             output, error, interactive: false, CancellationToken.None);
 
         Assert.True(exit == 0, error.ToString());
