@@ -4,14 +4,13 @@ using Ledger.Api.Webhooks.Alerting;
 using Ledger.Api.Webhooks.Delivering;
 using Wolverine;
 using Wolverine.ErrorHandling;
-using Wolverine.Marten;
 
 namespace Ledger.Api.Background;
 
 /// <summary>
 /// Background work on Wolverine: its PostgreSQL inbox and outbox (through Marten, in the same database
 /// and transactions), the durable local queue that delivers webhooks with scheduled retries, and the
-/// Marten subscription that raises alerts. Only the types named here are handlers (no assembly scan).
+/// scan of the spend log that raises alerts. Only the types named here are handlers (no assembly scan).
 /// </summary>
 public static class MessagingSetup
 {
@@ -29,7 +28,7 @@ public static class MessagingSetup
                 AllowAutoRedirect = false, // a redirect could lead inward
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             });
-        services.SubscribeToEventsWithServices<AlertSubscription>(ServiceLifetime.Singleton);
+        services.AddHostedService<AlertScan>();
 
         services.AddWolverine(ExtensionDiscovery.ManualOnly, opts =>
         {

@@ -5,14 +5,18 @@ namespace Ledger.Api.Webhooks;
 
 /// <summary>
 /// Webhook subscriptions (their signing secrets sealed, <see cref="Auth.KeyEncryption"/>), each
-/// delivery of an event to one of them with its attempts, and the alerts already announced (one row
-/// per organization, consumer, alert, period and threshold, so none is announced twice).
+/// delivery of an event to one of them with its attempts, the alerts already announced (one row
+/// per organization, consumer, alert, period and threshold, so none is announced twice) and how far
+/// the spend log has been looked through for them.
 /// </summary>
 public static class WebhookTables
 {
     public const string Webhooks = LedgerSchema.Name + ".webhooks";
     public const string Deliveries = LedgerSchema.Name + ".webhook_deliveries";
     public const string AlertsRaised = LedgerSchema.Name + ".alerts_raised";
+
+    /// <summary>Up to which event's spend log row the alerts have been looked for (<see cref="Alerting.AlertScan"/>).</summary>
+    public const string AlertProgress = LedgerSchema.Name + ".alert_progress";
 
     public static IEnumerable<Table> Definitions()
     {
@@ -53,5 +57,10 @@ public static class WebhookTables
         raised.AddColumn<int>("percent").AsPrimaryKey();
         raised.AddColumn<DateTimeOffset>("raised_at").NotNull();
         yield return raised;
+
+        var progress = new Table(AlertProgress);
+        progress.AddColumn<bool>("singleton").AsPrimaryKey().DefaultValueByExpression("true");
+        progress.AddColumn<long>("through").NotNull();
+        yield return progress;
     }
 }

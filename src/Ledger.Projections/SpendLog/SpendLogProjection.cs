@@ -24,14 +24,15 @@ public sealed class SpendLogProjection : ProjectionBase, IProjection
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        var usage = events.Select(e => e.Data).OfType<UsageSettled>().ToList();
-        if (usage.Count == 0) return Task.CompletedTask;
+        var settled = events.Where(e => e.Data is UsageSettled).ToList();
+        if (settled.Count == 0) return Task.CompletedTask;
+        var usage = settled.Select(e => (UsageSettled)e.Data).ToList();
         operations.QueueSqlCommand(
             $"""
             insert into {SpendLogTable.Name} (organization_id, request_id, end_user_id, model, key_id, input_tokens, output_tokens,
-                cost, status, occurred_at)
+                cost, status, occurred_at, seq)
             select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::numeric[],
-                                 ?::text[], ?::timestamptz[])
+                                 ?::text[], ?::timestamptz[], ?::bigint[])
             on conflict (organization_id, request_id) do nothing
             """,
             usage.Select(u => u.OrganizationId).ToArray(),
@@ -43,7 +44,8 @@ public sealed class SpendLogProjection : ProjectionBase, IProjection
             usage.Select(u => u.OutputTokens).ToArray(),
             usage.Select(u => u.Cost()).ToArray(),
             usage.Select(u => u.Status.ToString().ToLowerInvariant()).ToArray(),
-            usage.Select(u => u.OccurredAt.ToUniversalTime()).ToArray());
+            usage.Select(u => u.OccurredAt.ToUniversalTime()).ToArray(),
+            settled.Select(e => e.Sequence).ToArray());
         return Task.CompletedTask;
     }
 }

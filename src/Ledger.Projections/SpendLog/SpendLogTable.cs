@@ -25,6 +25,10 @@ public static class SpendLogTable
         table.AddColumn("cost", Usd.Column).NotNull();
         table.AddColumn<string>("status").NotNull();
         table.AddColumn("occurred_at", "timestamptz").NotNull();
+        // The settling event's sequence: which rows are new since a position, for the alerts (null on rows
+        // written before it). Written in sequence order, so a BRIN index finds the newest for next to nothing.
+        table.AddColumn<long>("seq");
+        table.Indexes.Add(new IndexDefinition("spend_log_by_seq") { Columns = ["seq"], Method = IndexMethod.brin });
         // The export pages newest first by (occurred_at, request_id); the same order is its cursor.
         table.Indexes.Add(new IndexDefinition("spend_log_by_time") { Columns = ["organization_id", "occurred_at", "request_id"] });
         return table;

@@ -62,7 +62,7 @@ public sealed class DeliveryTests(WebhookFixture fixture)
         // shares the durable queues in the database, so another host may have sent every attempt, and this host's scrape
         // then shows no Wolverine series at all (seen in CI on 2026-12-07; counts of 0 and drops of 7 before that).
         // DurableDeliveryTests checks Wolverine's meters on an API process that is alone on its database.
-        Assert.NotEmpty(MetricsScrape.Series(after, "marten_alerts_all_processed_total"));
+        Assert.NotEmpty(MetricsScrape.Series(after, "marten_spend_log_all_processed_total"));
         Assert.DoesNotContain("database_uri", after, StringComparison.Ordinal);
         Assert.Single(received.Select(r => r.Id).Distinct());
         Assert.Equal(4, delivery.GetProperty("attempts").GetInt32());
