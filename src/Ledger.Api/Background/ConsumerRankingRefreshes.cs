@@ -17,7 +17,7 @@ public sealed class ConsumerRankingRefreshes(
     protected override async Task<TimeSpan> TurnAsync(CancellationToken ct)
     {
         var started = Clock.GetTimestamp();
-        await ConsumerRankingRefresh.RunAsync(store, wait: false, logger, ct);
+        await ConsumerRankingRefresh.RunAsync(store, wait: false, all: false, logger, ct);
         return ConsumerRankingRefresh.Pause(Clock.GetElapsedTime(started));
     }
 }

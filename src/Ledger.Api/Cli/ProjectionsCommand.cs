@@ -58,7 +58,7 @@ public static class ProjectionsCommand
             if (projection == ConsumerRankingRefresh.Name)
             {
                 var clock = Stopwatch.StartNew();
-                var organizations = await ConsumerRankingRefresh.RunAsync(store, wait: true, NullLogger.Instance, ct, all: true);
+                var organizations = await ConsumerRankingRefresh.RunAsync(store, wait: true, all: true, NullLogger.Instance, ct);
                 await output.WriteLineAsync($"{projection}: computed the orders of {organizations:N0} organizations from their consumer rows in {clock.Elapsed.TotalSeconds:F1} s");
                 continue;
             }

@@ -33,7 +33,7 @@ public static class ConsumerRankingRefresh
     /// or null when another node is computing them and <paramref name="wait"/> is false. An
     /// organization whose rows cannot be ordered is skipped, logged and recorded until its next change.
     /// </summary>
-    public static async Task<int?> RunAsync(IDocumentStore store, bool wait, ILogger logger, CancellationToken ct, bool all = false)
+    public static async Task<int?> RunAsync(IDocumentStore store, bool wait, bool all, ILogger logger, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(ct);

@@ -30,7 +30,7 @@ public sealed class ConsumerRankingIsolationTests
             $"alter table {ConsumersTable.Name} alter column requests drop not null; update {ConsumersTable.Name} set requests = null where organization_id = '{broken}'");
 
         Assert.Equal(2L, await ConsumerRankingRefresh.DueCountAsync(dataSource, CancellationToken.None));
-        Assert.Equal(2, await ConsumerRankingRefresh.RunAsync(store, wait: true, NullLogger.Instance, CancellationToken.None));
+        Assert.Equal(2, await ConsumerRankingRefresh.RunAsync(store, wait: true, all: false, NullLogger.Instance, CancellationToken.None));
 
         Assert.Equal(0L, await sibling.ScalarAsync<long>($"select count(*) from {ConsumerRankingTable.Name} where organization_id = '{broken}'"));
         Assert.Equal(5L, await sibling.ScalarAsync<long>($"select count(*) from {ConsumerRankingTable.Name} where organization_id = '{healthy}'"));
@@ -38,7 +38,7 @@ public sealed class ConsumerRankingIsolationTests
         Assert.Equal((ConsumerRankingRefresh.Name, broken), (failure.Projection, failure.OrganizationId));
         // Skipped until its next change, not tried (and logged) again at every turn.
         Assert.Equal(0L, await ConsumerRankingRefresh.DueCountAsync(dataSource, CancellationToken.None));
-        Assert.Equal(0, await ConsumerRankingRefresh.RunAsync(store, wait: true, NullLogger.Instance, CancellationToken.None));
+        Assert.Equal(0, await ConsumerRankingRefresh.RunAsync(store, wait: true, all: false, NullLogger.Instance, CancellationToken.None));
 
         // Mended, the organization is ordered with its next change and its failure is gone.
         await sibling.ExecuteAsync($"update {ConsumersTable.Name} set requests = 0 where organization_id = '{broken}'");
@@ -47,7 +47,7 @@ public sealed class ConsumerRankingIsolationTests
             session.Events.StartStream(ConsumerStream.Key(broken, "b2"), new ConsumerRegistered(broken, "b2", RegistrationSource.PreRegistration, "alice", DateTimeOffset.UtcNow));
             await session.SaveChangesAsync();
         }
-        Assert.Equal(1, await ConsumerRankingRefresh.RunAsync(store, wait: true, NullLogger.Instance, CancellationToken.None));
+        Assert.Equal(1, await ConsumerRankingRefresh.RunAsync(store, wait: true, all: false, NullLogger.Instance, CancellationToken.None));
         Assert.Equal(5L, await sibling.ScalarAsync<long>($"select count(*) from {ConsumerRankingTable.Name} where organization_id = '{broken}'"));
         Assert.Empty(await ProjectionFailuresTable.ReadAsync(dataSource, CancellationToken.None));
     }
