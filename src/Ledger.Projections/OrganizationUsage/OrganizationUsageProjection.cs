@@ -32,8 +32,8 @@ public sealed class OrganizationUsageProjection : IProjection
                     if (u.EndUserId is null) { row.Unattributed++; row.UnattributedSpend += u.Cost(); }
                     else row.ConsumerChanges++;
                     break;
-                case ConsumerRegistered r: For(r.OrganizationId).ActiveConsumers++; For(r.OrganizationId).ConsumerChanges++; break;
-                case ConsumerRetired r: For(r.OrganizationId).ActiveConsumers--; For(r.OrganizationId).ConsumerChanges++; break;
+                case ConsumerRegistered r: For(r.OrganizationId).Listed(+1); break;
+                case ConsumerRetired r: For(r.OrganizationId).Listed(-1); break;
             }
         }
         if (byOrg.Count == 0) return Task.CompletedTask;
@@ -69,6 +69,8 @@ public sealed class OrganizationUsageProjection : IProjection
     private sealed class Row
     {
         public long Requests, Input, Output, Unattributed, ActiveConsumers, ConsumerChanges;
+
+        public void Listed(int change) { ActiveConsumers += change; ConsumerChanges++; }
         public decimal Spend, UnattributedSpend;
     }
 }

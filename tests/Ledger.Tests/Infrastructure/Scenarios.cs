@@ -8,6 +8,7 @@ using Ledger.Domain.Usage;
 using Ledger.Projections.ConsumerRanking;
 using Ledger.Projections.OrganizationUsage;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Ledger.Tests.Infrastructure;
@@ -82,7 +83,8 @@ public sealed class Scenarios(LedgerApp app)
     /// <summary>The async projections have processed every event stored now, and the consumer list's orders reflect every consumer row as it is now.</summary>
     public async Task AsyncProjectionsCaughtUpAsync()
     {
-        await using var dataSource = NpgsqlDataSource.Create(app.ConnectionString);
+        // The host's own database: a test may point it elsewhere than app.ConnectionString (LEDGER_DB in its settings).
+        var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
         var changes = new Dictionary<Guid, long>();
         await using (var command = dataSource.CreateCommand($"select organization_id, consumer_changes from {OrganizationUsageTable.Name}"))
         await using (var reader = await command.ExecuteReaderAsync())

@@ -11,8 +11,8 @@ namespace Ledger.Api.Consumers.Listing;
 
 /// <summary>
 /// One page of an organization's listed consumers with the figures of the inline Consumer read
-/// model: the whole list in the stored orders (<see cref="ConsumerRankingTable"/>, which trail by the
-/// ranking projection's lag), a searched or scoped one by the figures themselves; each with its anomaly flag against the organization's
+/// model: the whole list in the stored orders (<see cref="ConsumerRankingTable"/>, which trail the
+/// consumer rows by up to about 0.6 s, <see cref="ConsumerRankingRefresh"/>), a searched or scoped one by the figures themselves; each with its anomaly flag against the organization's
 /// cohort of the current calendar month (from the async daily activity read model; null when it
 /// does not stand out).
 /// </summary>

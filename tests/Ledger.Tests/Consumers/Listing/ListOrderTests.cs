@@ -67,6 +67,22 @@ public sealed class ListOrderTests(LedgerApp app)
     }
 
     [Fact]
+    public async Task a_retirement_and_a_registration_that_leave_the_count_as_it_was_still_reorder_the_list()
+    {
+        var org = await app.Scenarios.OrganizationAsync();
+        await (await PostUsageAsync(org.Ingest, UsageRecord("r1", "a_first"), UsageRecord("r2", "b_second"))).JsonAsync(HttpStatusCode.Accepted);
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+        Assert.Equal(["a_first", "b_second"], Ids(await List(org, "&sort=end_user_id&order=asc")));
+
+        // Two consumers listed before and after, so only the count of changes tells the stored order is old.
+        await org.Owner.DeleteAsync($"/api/end-users?organization_id={org.Id}&end_user_id=a_first").SucceededAsync();
+        await (await PreRegisterAsync(org.Owner, org.Id, "c_third")).JsonAsync(HttpStatusCode.Created);
+        await app.Scenarios.AsyncProjectionsCaughtUpAsync();
+        Assert.Equal(["b_second", "c_third"], Ids(await List(org, "&sort=end_user_id&order=asc")));
+        Assert.Equal(["c_third", "b_second"], Ids(await List(org, "&sort=end_user_id&order=desc")));
+    }
+
+    [Fact]
     public async Task pages_of_a_long_list_follow_each_other_in_both_directions()
     {
         var org = await app.Scenarios.OrganizationAsync();
