@@ -50,7 +50,7 @@ public static class ProjectionsCommand
         var chosen = names is ["--all"] ? known : names.Distinct().ToList();
         if (chosen.Except(known).ToList() is [_, ..] unknown)
         {
-            await error.WriteLineAsync($"ledger projections rebuild: no async projection named {string.Join(", ", unknown)}; they are: {string.Join(", ", known)}");
+            await error.WriteLineAsync($"ledger projections rebuild: nothing to rebuild is named {string.Join(", ", unknown)}; the names are: {string.Join(", ", known)}");
             return 2;
         }
         foreach (var projection in chosen)
