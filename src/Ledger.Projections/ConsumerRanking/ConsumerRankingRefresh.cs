@@ -1,5 +1,6 @@
 using Ledger.Projections.Failures;
 using Ledger.Projections.OrganizationUsage;
+using Ledger.Projections.Storage;
 using Marten;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -37,7 +38,7 @@ public static class ConsumerRankingRefresh
     {
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(ct);
-        if (!await LockAsync(session, wait, ct)) return null;
+        if (!await TurnLock.TakeAsync(session, ConsumerRankingTable.Name, wait, ct)) return null;
         // Read before the consumer rows: they reflect at least these changes, so none is recorded as ordered too soon.
         var due = await DueAsync(session, all, ct);
         if (due.Count == 0) return 0;
@@ -80,13 +81,5 @@ public static class ConsumerRankingRefresh
         await using var reader = await session.ExecuteReaderAsync(command, ct);
         while (await reader.ReadAsync(ct)) due[reader.GetGuid(0)] = reader.GetInt64(1);
         return due;
-    }
-
-    private static async Task<bool> LockAsync(IDocumentSession session, bool wait, CancellationToken ct)
-    {
-        const string key = $"hashtextextended('{ConsumerRankingTable.Name}', 0)";
-        await using var command = new NpgsqlCommand(wait ? $"select true from pg_advisory_xact_lock({key})" : $"select pg_try_advisory_xact_lock({key})");
-        await using var reader = await session.ExecuteReaderAsync(command, ct);
-        return await reader.ReadAsync(ct) && reader.GetBoolean(0);
     }
 }

@@ -43,8 +43,7 @@ public sealed class AlertScan(
         await session.BeginTransactionAsync(ct);
         var connection = session.Connection!;
         // One node at a time; the others skip their turn.
-        await using (var locking = new NpgsqlCommand($"select pg_try_advisory_xact_lock(hashtextextended('{WebhookTables.AlertProgress}', 0))", connection))
-            if (!(bool)(await locking.ExecuteScalarAsync(ct))!) return Interval;
+        if (!await TurnLock.TakeAsync(session, WebhookTables.AlertProgress, wait: false, ct)) return Interval;
         var (through, written) = await PositionsAsync(connection, ct);
         if (written is null || written <= through) return Interval;
         // A new deployment announces what happens from now on, not its history.
