@@ -12,6 +12,11 @@ public static class SpendLogTable
 {
     public const string Name = LedgerSchema.Name + ".spend_log";
 
+    /// <summary>The BRIN index on the settling event's sequence (its name, schema-qualified).</summary>
+    public const string SequenceIndex = LedgerSchema.Name + "." + SequenceIndexName;
+
+    private const string SequenceIndexName = "spend_log_by_seq";
+
     public static Table Definition()
     {
         var table = new Table(Name);
@@ -28,7 +33,7 @@ public static class SpendLogTable
         // The settling event's sequence: which rows are new since a position, for the alerts (null on rows
         // written before it). Written in sequence order, so a BRIN index finds the newest for next to nothing.
         table.AddColumn<long>("seq");
-        table.Indexes.Add(new IndexDefinition("spend_log_by_seq") { Columns = ["seq"], Method = IndexMethod.brin });
+        table.Indexes.Add(new IndexDefinition(SequenceIndexName) { Columns = ["seq"], Method = IndexMethod.brin });
         // The export pages newest first by (occurred_at, request_id); the same order is its cursor.
         table.Indexes.Add(new IndexDefinition("spend_log_by_time") { Columns = ["organization_id", "occurred_at", "request_id"] });
         return table;

@@ -74,10 +74,12 @@ public sealed class AlertScan(
 
     private async Task RaiseAsync(IDocumentSession session, IMartenOutbox outbox, long after, long through, CancellationToken ct)
     {
-        var consumers = await TouchedAsync(session.Connection!, after, through, ct);
+        // Without a live webhook nothing can be raised, so the spend log is not read at all.
+        var hooks = await WebhookSubscribers.LiveAsync(dataSource, ct);
+        if (hooks.Count == 0) return;
+        var consumers = await TouchedAsync(session.Connection!, after, through, [.. hooks.Select(h => h.OrganizationId).Distinct()], ct);
         if (consumers.Count == 0) return;
         var now = Clock.GetUtcNow();
-        var hooks = await WebhookSubscribers.OfAsync(dataSource, [.. consumers.Select(c => c.OrganizationId).Distinct()], ct);
 
         List<ScopeKey> For(string @event) => [.. consumers.Where(c => hooks.Any(h => h.OrganizationId == c.OrganizationId && h.Events.Contains(@event)))];
         var reached = (await ReachedAlerts.BudgetsAsync(dataSource, For(WebhookEvents.BudgetThresholdCrossed), now, ct))
@@ -110,19 +112,33 @@ public sealed class AlertScan(
         foreach (var d in deliveries) await outbox.PublishAsync(new DeliverWebhook(d.Delivery));
     }
 
-    /// <summary>The consumers with usage in the spend log after <paramref name="after"/>, up to <paramref name="through"/>, in organizations with a live webhook.</summary>
-    private static async Task<List<ScopeKey>> TouchedAsync(NpgsqlConnection connection, long after, long through, CancellationToken ct)
+    /// <summary>
+    /// The consumers of <paramref name="organizations"/> with usage in the spend log after <paramref name="after"/>, up to
+    /// <paramref name="through"/>. The sequence's BRIN index is summarized first: PostgreSQL leaves the block ranges
+    /// written since the last vacuum unsummarized, and a scan reads every unsummarized block (at 13,000 events/s, 84 ms a
+    /// turn before this). Summarizing reads only the blocks this turn is about to read anyway.
+    /// </summary>
+    private static async Task<List<ScopeKey>> TouchedAsync(
+        NpgsqlConnection connection, long after, long through, Guid[] organizations, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
-            $"""
-            select distinct s.organization_id, s.end_user_id from {SpendLogTable.Name} s
-            where s.seq > $1 and s.seq <= $2 and s.end_user_id is not null
-              and s.organization_id in (select organization_id from {WebhookTables.Webhooks} where deleted_at is null)
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = after });
-        command.Parameters.Add(new NpgsqlParameter { Value = through });
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand($"select brin_summarize_new_values('{SpendLogTable.SequenceIndex}'::regclass)"),
+                new NpgsqlBatchCommand(
+                    $"""
+                    select distinct s.organization_id, s.end_user_id from {SpendLogTable.Name} s
+                    where s.seq > $1 and s.seq <= $2 and s.end_user_id is not null and s.organization_id = any($3)
+                    """)
+                {
+                    Parameters = { new() { Value = after }, new() { Value = through }, new() { Value = organizations } },
+                },
+            },
+        };
         var consumers = new List<ScopeKey>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
         while (await reader.ReadAsync(ct)) consumers.Add(new ScopeKey(reader.GetGuid(0), CapScope.Consumer, reader.GetString(1)));
         return consumers;
     }
