@@ -170,6 +170,8 @@ public sealed class AdmissionLeaseTests(LedgerApp app)
             await insert.ExecuteNonQueryAsync();
         }
 
+        // The first override the host answers compiles its path; that is not what is timed here (it took 935 ms once on a busy machine).
+        await (await OverrideAsync(org, "tenant_other", new { rpm_limit = 7 })).JsonAsync(HttpStatusCode.OK);
         var answered = Stopwatch.StartNew();
         var after = await (await OverrideAsync(org, "tenant_acme", new { rpm_limit = 5 })).JsonAsync(HttpStatusCode.OK);
 
