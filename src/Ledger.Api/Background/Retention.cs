@@ -12,30 +12,37 @@ namespace Ledger.Api.Background;
 /// </summary>
 public sealed partial class Retention(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<Retention> logger) : BackgroundService
 {
-    /// <summary>Each windowed table and the column its window is on.</summary>
-    private static readonly (string Table, string Column)[] Windowed = [(AuditLogTable.Name, "at"), (SpendLogTable.Name, "occurred_at")];
+    /// <summary>A windowed table, the column its window is on, and the BRIN index on that column if it has one.</summary>
+    private sealed record Window(string Table, string Column, string? BrinIndex);
+
+    private static readonly Window[] Windowed = [new(AuditLogTable.Name, "at", null), new(SpendLogTable.Name, "occurred_at", SpendLogTable.TimeIndex)];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Delay(TimeSpan.FromMinutes(1), clock, stoppingToken); // after the schema is in place
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
-        do
+        do await PurgeAsync(stoppingToken);
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One pass over the windowed tables: deletes the rows older than the window, in every organization.</summary>
+    public async Task PurgeAsync(CancellationToken ct)
+    {
+        foreach (var (table, column, brin) in Windowed)
         {
-            foreach (var (table, column) in Windowed)
+            try
             {
-                try
-                {
-                    await using var command = dataSource.CreateCommand($"delete from {table} where {column} < $1");
-                    command.Parameters.Add(new NpgsqlParameter { Value = RetentionWindow.Start(clock.GetUtcNow()) });
-                    var purged = await command.ExecuteNonQueryAsync(stoppingToken);
-                    if (purged > 0) LogPurged(logger, purged, table, RetentionWindow.Length.TotalDays);
-                }
-                catch (Exception e) when (e is NpgsqlException or PostgresException)
-                {
-                    LogPurgeFailed(logger, e, table);
-                }
+                if (brin is not null) await BrinSummaries.SummarizeNewRangesAsync(dataSource, brin, ct);
+                await using var command = dataSource.CreateCommand($"delete from {table} where {column} < $1");
+                command.Parameters.Add(new NpgsqlParameter { Value = RetentionWindow.Start(clock.GetUtcNow()) });
+                var purged = await command.ExecuteNonQueryAsync(ct);
+                if (purged > 0) LogPurged(logger, purged, table, RetentionWindow.Length.TotalDays);
             }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+            catch (Exception e) when (e is NpgsqlException or PostgresException)
+            {
+                LogPurgeFailed(logger, e, table);
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} rows of {Table} older than {Days} days")]
