@@ -30,8 +30,8 @@ public sealed class RetentionTests(LedgerApp app)
 
         foreach (var org in new[] { first, second })
         {
-            Assert.Equal(["inside", "today"], await ColumnAsync(SpendLogTable.Name, "request_id", org));
-            Assert.Equal(["override_changed"], await ColumnAsync(AuditLogTable.Name, "action", org));
+            Assert.Equal(["inside", "today"], await TableRows.ValuesAsync(app.ConnectionString, SpendLogTable.Name, "request_id", org));
+            Assert.Equal(["override_changed"], await TableRows.ValuesAsync(app.ConnectionString, AuditLogTable.Name, "action", org));
         }
     }
 
@@ -52,17 +52,5 @@ public sealed class RetentionTests(LedgerApp app)
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var value in values) command.Parameters.AddWithValue(value);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private async Task<List<string>> ColumnAsync(string table, string column, Guid org)
-    {
-        await using var connection = new NpgsqlConnection(app.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"select {column} from {table} where organization_id = $1 order by 1", connection);
-        command.Parameters.AddWithValue(org);
-        var values = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) values.Add(reader.GetString(0));
-        return values;
     }
 }

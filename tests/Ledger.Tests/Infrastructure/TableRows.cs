@@ -6,11 +6,15 @@ namespace Ledger.Tests.Infrastructure;
 public static class TableRows
 {
     /// <summary>Every row of <paramref name="table"/> that belongs to <paramref name="org"/>, each as its text form, sorted.</summary>
-    public static async Task<List<string>> OfAsync(string connectionString, string table, Guid org)
+    public static Task<List<string>> OfAsync(string connectionString, string table, Guid org) =>
+        ValuesAsync(connectionString, table, "t::text", org);
+
+    /// <summary><paramref name="expression"/> (over the row as <c>t</c>) for each row of <paramref name="table"/> that belongs to <paramref name="org"/>, sorted.</summary>
+    public static async Task<List<string>> ValuesAsync(string connectionString, string table, string expression, Guid org)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"select t::text from {table} t where organization_id = $1 order by 1", connection);
+        await using var command = new NpgsqlCommand($"select {expression} from {table} t where organization_id = $1 order by 1", connection);
         command.Parameters.AddWithValue(org);
         var rows = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
