@@ -50,6 +50,9 @@ public static class IngestBench
         Console.WriteLine($"transactions: {queue.Grouping.Transactions - grouping.Transactions} for {queue.Grouping.Items - grouping.Items} posts");
 
         await VerifyTotalsAsync(db, org, a1 + a2 + a3);
+        // The baseline again, so a run shows how far the machine drifted while it ran (the ratio stays the first one's).
+        var copyAfter = await CopyBaseline.RowsPerSecondAsync(db, args.Events);
+        Console.WriteLine($"copy after the passes: {copyAfter:F0} rows/s (ratio to it: {costed / copyAfter:F2})");
         await host.StopAsync();
         Console.WriteLine($"ingest: {costed:F0} events/s, copy: {copy:F0} rows/s, ratio: {costed / copy:F2}");
         Console.WriteLine($"ingest without costs (priced by Ledger): {uncosted:F0} events/s, {uncosted / costed:F2} x with costs; with costs again: {costedAgain:F0} events/s");
